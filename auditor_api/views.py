@@ -1,0 +1,250 @@
+"""The auditors' phone API. Thin views: input serializers in, services, output serializers out."""
+
+import hashlib
+import json
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from auditor_api import serializers as s
+from backend.api.permissions import IsAuditor
+from backend.api.viewsets import ScopedViewSetMixin
+from branches import services as branch_services
+from branches.models import Assignment
+from scorecards import services
+from scorecards.models import (
+    ComplaintScenario,
+    Item,
+    RubricItem,
+    ScorecardVersion,
+    Section,
+    Visit,
+    VisitPhoto,
+    VisitSectionScore,
+)
+from scorecards.selectors import scorecard_version_list
+from scorecards.services import reviews
+from scorecards.services.photos import visit_photo_receive
+
+SUBMISSION_EXAMPLE = {
+    "uuid": "6f1c2a8e-3f7b-4c1e-9d2a-0b1c2d3e4f50",
+    "assignment": 17,
+    "checked_in_at": "2026-11-20T12:01:00+08:00",
+    "checked_out_at": "2026-11-20T12:40:00+08:00",
+    "location": {"latitude": 31.2397, "longitude": 121.4906, "accuracy": 15},
+    "answers": [
+        {"item": "greeted_promptly", "value": True, "comment": "greeted at once"},
+        {"item": "queue_seconds", "value": 95},
+        {"item": "restroom_clean", "na": True},
+    ],
+    "complaint": {"observed": ["acknowledged", "apologised"], "seconds_to_resolution": 140, "transcript": "..."},
+    "receipt": {"number": "A-0192", "amount": "38.50", "time": "2026-11-20T12:10:00+08:00"},
+    "photos": [{"uuid": "0b7e4d1a-1111-4a2b-8c3d-2e3f4a5b6c7d", "item": "tables_clean"}],
+}
+
+
+class AuditorViewMixin(ScopedViewSetMixin):
+    permission_classes = [IsAuditor]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auditor"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My assignments", description="Only the caller's own; filter by `status`."),
+    retrieve=extend_schema(summary="One of my assignments"),
+)
+class AuditorAssignmentViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Assignment.objects.select_related("store", "version__template").prefetch_related(
+        Prefetch("scenario", queryset=ComplaintScenario.objects.prefetch_related("rubric"))
+    )
+    serializer_class = s.AssignmentOut
+    filterset_fields = ["status", "daypart"]
+
+    @extend_schema(request=None, responses={200: s.AssignmentOut}, summary="Accept an offered assignment")
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        assignment = branch_services.assignment_accept(assignment=self.get_object(), auditor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(request=s.DeclineIn, responses={200: s.AssignmentOut}, summary="Decline, with a reason")
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        assignment = self.get_object()
+        body = s.DeclineIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        assignment = branch_services.assignment_decline(
+            assignment=assignment, auditor=request.user, reason=body.validated_data["reason"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+
+class AuditorScorecardVersionViewSet(AuditorViewMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.OfflineScorecardOut
+    queryset = ScorecardVersion.objects.all()
+
+    def scope(self, queryset):
+        items = Item.objects.order_by("position", "id").prefetch_related("options", "bands")
+        sections = Section.objects.order_by("position", "id").prefetch_related(Prefetch("items", queryset=items))
+        return (
+            scorecard_version_list(user=self.request.user)
+            .exclude(status="draft")
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("sections", queryset=sections))
+        )
+
+    @extend_schema(
+        summary="A whole scorecard version for offline use",
+        description="Send the ETag back as `If-None-Match`; an unchanged version answers 304 with no body.",
+        responses={200: s.OfflineScorecardOut, 304: OpenApiResponse(description="Not modified")},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        scenarios = ComplaintScenario.objects.filter(active=True).prefetch_related(
+            Prefetch("rubric", queryset=RubricItem.objects.order_by("position", "id"))
+        )
+        data = s.OfflineScorecardOut(self.get_object(), context={"scenarios": scenarios}).data
+        # Published versions never change, but scenarios may: the tag covers the whole body.
+        etag = '"' + hashlib.sha256(JSONRenderer().render(data)).hexdigest()[:32] + '"'
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag, "Cache-Control": "private, max-age=0, must-revalidate"})
+
+
+def _visit_queryset():
+    return Visit.objects.select_related("assignment").prefetch_related(
+        Prefetch("photos", queryset=VisitPhoto.objects.select_related("item")),
+        Prefetch("section_scores", queryset=VisitSectionScore.objects.select_related("section")),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My submitted visits", responses=s.VisitReceiptOut(many=True)),
+    retrieve=extend_schema(summary="One of my visits: what was received, which photos are missing"),
+)
+class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+    serializer_class = s.VisitDetailOut
+    queryset = Visit.objects.all()
+    filterset_fields = ["status"]
+
+    def scope(self, queryset):
+        base = _visit_queryset()
+        if self.action == "retrieve":
+            base = base.prefetch_related("answers__item", "answers__option", "review_comments__item")
+        return base.visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return s.VisitReceiptOut if self.action == "list" else s.VisitDetailOut
+
+    @extend_schema(
+        summary="Submit a whole visit (idempotent by uuid)",
+        request=s.VisitSubmissionIn,
+        responses={
+            201: s.VisitReceiptOut,
+            200: OpenApiResponse(s.VisitReceiptOut, description="A retry of an already stored submission."),
+            400: OpenApiResponse(description="Invalid input; answers' errors are keyed by item key."),
+            409: OpenApiResponse(description="This uuid was already used with a different body."),
+        },
+        examples=[OpenApiExample("A lunch visit", value=SUBMISSION_EXAMPLE, request_only=True)],
+    )
+    def create(self, request, *args, **kwargs):
+        body = s.VisitSubmissionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        outcome = services.visit_submit(
+            auditor=request.user,
+            submission=_submission(body.validated_data),
+            fingerprint=services.submission_fingerprint(_canonical(request.data)),
+        )
+        # A fresh visit carries what was written; a replay is read back like any other visit.
+        visit = outcome.visit if outcome.created else _visit_queryset().get(pk=outcome.visit.pk)
+        return Response(
+            s.VisitReceiptOut(visit).data, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
+        )
+
+    @extend_schema(
+        summary="Resubmit a returned visit (a new revision; the one before is kept)",
+        request=s.ResubmissionIn,
+        responses={200: s.VisitReceiptOut, 400: OpenApiResponse(description="Invalid answers, or not returned")},
+    )
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, uuid=None):
+        visit = self.get_object()
+        body = s.ResubmissionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        visit, _created = reviews.visit_resubmit(
+            visit=visit,
+            auditor=request.user,
+            answers={
+                answer["item"]: services.AnswerInput(
+                    value=answer["value"], not_applicable=answer["na"], comment=answer["comment"]
+                )
+                for answer in body.validated_data["answers"]
+            },
+            summary=body.validated_data["summary"],
+            fingerprint=services.submission_fingerprint(_canonical(request.data)),
+        )
+        return Response(s.VisitReceiptOut(_visit_queryset().get(pk=visit.pk)).data)
+
+    @extend_schema(
+        summary="Upload one photo of a visit (idempotent by photo uuid)",
+        request={"multipart/form-data": s.PhotoUploadIn},
+        responses={201: s.PhotoReceiptOut, 200: s.PhotoReceiptOut, 400: OpenApiResponse(description="Bad image")},
+    )
+    @action(
+        detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], throttle_scope="auditor-photos"
+    )
+    def photos(self, request, uuid=None):
+        visit = self.get_object()
+        body = s.PhotoUploadIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        outcome = visit_photo_receive(
+            visit=visit,
+            photo_uuid=body.validated_data["uuid"],
+            item_key=body.validated_data["item"],
+            upload=body.validated_data["file"],
+        )
+        missing = VisitPhoto.objects.filter(visit=visit, status="expected").select_related("item")
+        data = s.PhotoReceiptOut({"photo": outcome.photo, "photos_missing": missing}).data
+        return Response(data, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
+
+
+def _canonical(data) -> object:
+    """The body as parsed JSON, so key order and spacing of a retry don't matter."""
+    return json.loads(json.dumps(data, default=str))
+
+
+def _submission(data: dict) -> services.Submission:
+    location = data.get("location")
+    complaint = data.get("complaint")
+    receipt = data.get("receipt")
+    return services.Submission(
+        uuid=data["uuid"],
+        assignment_id=data["assignment"],
+        checked_in_at=data["checked_in_at"],
+        checked_out_at=data["checked_out_at"],
+        location=None if location is None else services.Location(
+            latitude=location["latitude"], longitude=location["longitude"], accuracy_m=location["accuracy"]
+        ),
+        answers=[
+            services.SubmittedAnswer(
+                item=answer["item"], value=answer.get("value"), not_applicable=answer["na"], comment=answer["comment"]
+            )
+            for answer in data["answers"]
+        ],
+        complaint=None if complaint is None else services.ComplaintResult(
+            observed=tuple(complaint["observed"]),
+            seconds_to_resolution=complaint["seconds_to_resolution"],
+            transcript=complaint["transcript"],
+        ),
+        receipt=None if receipt is None else services.Receipt(
+            number=receipt.get("number", ""), amount=receipt.get("amount"), time=receipt.get("time")
+        ),
+        photos=[services.PlannedPhoto(uuid=photo["uuid"], item=photo["item"]) for photo in data["photos"]],
+        summary=data["summary"],
+    )

@@ -1,0 +1,23 @@
+"""Every API route, in one router so the access-matrix test can walk them all."""
+
+from rest_framework.routers import DefaultRouter
+
+from branches.views import AssignmentViewSet, RegionViewSet, StoreViewSet, WaveViewSet
+from scorecards.review_views import DisputeViewSet, ReviewVisitViewSet
+from scorecards.views import ScorecardTemplateViewSet, ScorecardVersionViewSet, VisitViewSet
+
+
+class Router(DefaultRouter):
+    include_root_view = False
+
+
+router = Router()
+router.register("regions", RegionViewSet, basename="region")
+router.register("stores", StoreViewSet, basename="store")
+router.register("scorecards", ScorecardTemplateViewSet, basename="scorecard")
+router.register("scorecard-versions", ScorecardVersionViewSet, basename="scorecard-version")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("waves", WaveViewSet, basename="wave")
+router.register("review/visits", ReviewVisitViewSet, basename="review-visit")
+router.register("disputes", DisputeViewSet, basename="dispute")

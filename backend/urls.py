@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from auditor_api.urls import router as auditor_router
+from backend.api.auth import ObtainTokenView
+from backend.api.router import router
+
+admin.site.site_header = "Incognito HQ"
+admin.site.site_title = "Incognito"
+admin.site.index_title = "Audit programme administration"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
+    path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/auditor/", include(auditor_router.urls)),
+    path("api/reports/", include("reports.urls")),
+    path("api/", include(router.urls)),
+]
+
+if settings.DEBUG and settings.MEDIA_STORAGE == "local":
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

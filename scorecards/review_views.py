@@ -1,0 +1,146 @@
+"""Reviewer endpoints (``/api/review/``) and disputes (``/api/disputes/``)."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from backend.api.permissions import IsReviewer
+from backend.api.viewsets import ScopedViewSetMixin
+from branches.models import Role
+from scorecards import review_serializers as rs
+from scorecards.filters import VisitFilter
+from scorecards.models import (
+    Answer,
+    AnswerAmendment,
+    Dispute,
+    ReviewComment,
+    Visit,
+    VisitPhoto,
+    VisitSectionScore,
+)
+from scorecards.selectors import visit_list
+from scorecards.services import reviews
+from scorecards.services.visits import AnswerInput, visit_release
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The review queue (filter status=submitted,in_review)"),
+    retrieve=extend_schema(summary="A visit with everything a reviewer needs"),
+)
+class ReviewVisitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsReviewer]
+    serializer_class = rs.ReviewVisitSerializer
+    queryset = Visit.objects.all()
+    filterset_class = VisitFilter
+
+    def scope(self, queryset):
+        return (
+            visit_list(user=self.request.user)
+            .select_related("complaint_scenario")
+            .prefetch_related(
+                Prefetch("answers", queryset=Answer.objects.select_related("item", "option")),
+                Prefetch("section_scores", queryset=VisitSectionScore.objects.select_related("section")),
+                Prefetch("photos", queryset=VisitPhoto.objects.select_related("item")),
+                Prefetch("review_comments", queryset=ReviewComment.objects.select_related("item")),
+                Prefetch("amendments", queryset=AnswerAmendment.objects.select_related("item", "amended_by")),
+                "revisions",
+            )
+        )
+
+    def _respond(self, visit):
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
+
+    @extend_schema(request=None, responses=rs.ReviewVisitSerializer, summary="Take a submitted visit into review")
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._respond(reviews.visit_review_start(visit=self.get_object(), by=request.user))
+
+    @extend_schema(request=None, responses=rs.ReviewVisitSerializer, summary="Release: from now on it counts")
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        return self._respond(visit_release(visit=self.get_object(), by=request.user))
+
+    @extend_schema(request=rs.ReturnIn, responses=rs.ReviewVisitSerializer, summary="Return to the auditor")
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_auditor(self, request, pk=None):
+        visit = self.get_object()
+        body = rs.ReturnIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self._respond(
+            reviews.visit_return(visit=visit, by=request.user, note=data["note"], item_comments=data["items"])
+        )
+
+    @extend_schema(request=rs.ReasonIn, responses=rs.ReviewVisitSerializer, summary="Reject: it will not count")
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        visit = self.get_object()
+        body = rs.ReasonIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(reviews.visit_reject(visit=visit, by=request.user, reason=body.validated_data["reason"]))
+
+    @extend_schema(request=rs.AmendIn, responses=rs.ReviewVisitSerializer, summary="Amend one answer, with a reason")
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        visit = self.get_object()
+        body = rs.AmendIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        reviews.visit_amend_answer(
+            visit=visit,
+            item_key=data["item"],
+            answer=AnswerInput(value=data.get("value"), not_applicable=data["na"]),
+            reason=data["reason"],
+            by=request.user,
+        )
+        return self._respond(visit)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Disputes of the stores the caller may see"),
+    retrieve=extend_schema(summary="One dispute and its outcome"),
+)
+class DisputeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = rs.DisputeSerializer
+    queryset = Dispute.objects.select_related("visit__store", "item")
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_fields = ["status"]
+
+    @extend_schema(
+        request={"application/json": rs.DisputeIn, "multipart/form-data": rs.DisputeIn},
+        responses={201: rs.DisputeSerializer},
+        summary="Dispute an item of a released visit",
+    )
+    def create(self, request, *args, **kwargs):
+        if request.user.role != Role.STORE_MANAGER:
+            raise PermissionDenied("Only store managers open disputes.")
+        body = rs.DisputeIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        # The visit must be one the caller can see: someone else's is simply not found.
+        visit = Visit.objects.visible_to(request.user).filter(pk=data["visit"]).first()
+        if visit is None:
+            return Response({"visit": ["No released visit of your stores has this id."]}, status=404)
+        dispute = reviews.dispute_open(
+            visit=visit, item_key=data["item"], reason=data["reason"], by=request.user, photo=data.get("photo")
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=dispute.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=rs.ResolveIn, responses=rs.DisputeSerializer, summary="Uphold or amend (reviewers)")
+    @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
+    def resolve(self, request, pk=None):
+        dispute = self.get_object()
+        body = rs.ResolveIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        amended = None
+        if data["outcome"] == "amended":
+            amended = AnswerInput(value=data.get("value"), not_applicable=data["na"])
+        dispute = reviews.dispute_resolve(dispute=dispute, by=request.user, note=data["note"], amended_answer=amended)
+        return Response(self.get_serializer(self.get_queryset().get(pk=dispute.pk)).data)

@@ -1,0 +1,110 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from backend.api.permissions import IsHQAdmin, IsHQAdminOrReadOnly
+from backend.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from scorecards import selectors, services
+from scorecards.filters import ScorecardVersionFilter, VisitFilter
+from scorecards.models import ScorecardTemplate, ScorecardVersion, Visit
+from scorecards.serializers import (
+    AuditSideVisitDetailSerializer,
+    AuditSideVisitSerializer,
+    ScorecardTemplateSerializer,
+    ScorecardVersionSerializer,
+    StoreFacingVisitDetailSerializer,
+    StoreFacingVisitSerializer,
+)
+
+
+class ScorecardTemplateViewSet(ScopedModelViewSet):
+    """Scorecard templates with their versions. HQ creates templates (with a first draft)."""
+
+    queryset = ScorecardTemplate.objects.all()
+    serializer_class = ScorecardTemplateSerializer
+    permission_classes = [IsHQAdminOrReadOnly]
+
+    def scope(self, queryset):
+        return selectors.scorecard_template_list(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        template = services.scorecard_template_create(**serializer.validated_data, by=request.user)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=template.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+
+    @extend_schema(request=None, responses={201: ScorecardVersionSerializer})
+    @action(detail=True, methods=["post"], url_path="new-draft", permission_classes=[IsHQAdmin])
+    def new_draft(self, request, pk=None):
+        """Start a new draft from the newest version: the way to change a published standard."""
+        draft = services.scorecard_version_create_draft(template=self.get_object(), by=request.user)
+        version = selectors.scorecard_version_list(user=request.user).get(pk=draft.pk)
+        return Response(ScorecardVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class ScorecardVersionViewSet(ScopedModelViewSet):
+    """Whole versions. Others see published standards; HQ edits drafts (``PUT``) and publishes."""
+
+    queryset = ScorecardVersion.objects.all()
+    serializer_class = ScorecardVersionSerializer
+    permission_classes = [IsHQAdminOrReadOnly]
+    filterset_class = ScorecardVersionFilter
+    http_method_names = ["get", "put", "post", "head", "options"]
+
+    def scope(self, queryset):
+        return selectors.scorecard_version_list(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        return Response(
+            {"detail": "Create a template, or a new draft with POST /api/scorecards/{id}/new-draft/."},
+            status=status.HTTP_405_METHOD_NOT_ALLOWED,
+        )
+
+    def update(self, request, *args, **kwargs):
+        version = self.get_object()
+        serializer = self.get_serializer(version, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.scorecard_version_replace_content(
+            version=version,
+            sections=data["sections"],
+            critical_cap=data.get("critical_cap"),
+            changelog=data.get("changelog"),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=version.pk)).data)
+
+    @extend_schema(request=None, responses={200: ScorecardVersionSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsHQAdmin])
+    def publish(self, request, pk=None):
+        """Validate the whole draft and publish it; the refusal lists every problem."""
+        services.scorecard_version_publish(version=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+
+class VisitViewSet(ScopedReadOnlyViewSet):
+    """Visits the caller may see. Store and regional managers: released visits, no auditor."""
+
+    queryset = Visit.objects.all()
+    filterset_class = VisitFilter
+
+    def scope(self, queryset):
+        if self.action == "retrieve":
+            return selectors.visit_detail_queryset(user=self.request.user)
+        return selectors.visit_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        user = self.request.user
+        audit_side = user.is_authenticated and not user.is_store_side
+        if self.action == "retrieve":
+            return AuditSideVisitDetailSerializer if audit_side else StoreFacingVisitDetailSerializer
+        return AuditSideVisitSerializer if audit_side else StoreFacingVisitSerializer

@@ -1,0 +1,117 @@
+import io
+import uuid
+
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from scorecards.models import VisitPhoto
+from tests.auditor_api.conftest import submission_body
+
+URL = "/api/auditor/visits/"
+
+
+def _jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (640, 480), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x013B] = "auditor_a"  # Artist: who took it
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:20 12:15:00"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (31.0, 14.0, 23.0), 3: "E", 4: (121.0, 29.0, 25.0)})
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def _upload(client, visit_uuid, photo_uuid, item, content: bytes, name="IMG_0001.jpg"):
+    file = io.BytesIO(content)
+    file.name = name
+    body = {"file": file, "uuid": photo_uuid, "item": item}
+    return client.post(f"{URL}{visit_uuid}/photos/", body, format="multipart")
+
+
+def _submitted(world, api, make_assignment):
+    photo = str(uuid.uuid4())
+    body = submission_body(make_assignment(), photos=[{"uuid": photo, "item": "fries_hot"}])
+    client = api.as_user(world.auditor_a)
+    assert client.post(URL, body, format="json").status_code == 201
+    return client, body["uuid"], photo
+
+
+def test_a_planned_photo_is_stored_without_metadata_and_nothing_is_missing_after(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    response = _upload(client, visit_uuid, photo_uuid, "fries_hot", _jpeg_with_exif())
+    assert response.status_code == 201, response.content
+    assert response.json()["photos_missing"] == []
+    photo = VisitPhoto.objects.get(uuid=photo_uuid)
+    with default_storage.open(photo.image.name) as stored:
+        data = stored.read()
+    assert b"auditor_a" not in data and b"PhoneMaker" not in data and b"Exif" not in data
+    assert not Image.open(io.BytesIO(data)).getexif()
+    # Capture time and place are kept as fields for the audit side only.
+    assert photo.captured_at is not None and round(float(photo.latitude), 3) == 31.240
+    assert photo.thumbnail.name and "auditor" not in photo.image.name and "IMG_0001" not in photo.image.name
+    detail = client.get(f"{URL}{visit_uuid}/").json()
+    assert detail["photos_missing"] == [] and detail["photos"][0]["status"] == "received"
+
+
+def test_a_retried_upload_stores_one_photo(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    content = _jpeg_with_exif()
+    assert _upload(client, visit_uuid, photo_uuid, "fries_hot", content).status_code == 201
+    retry = _upload(client, visit_uuid, photo_uuid, "fries_hot", content)
+    assert retry.status_code == 200
+    assert VisitPhoto.objects.filter(uuid=photo_uuid).count() == 1
+
+
+def test_a_different_file_under_the_same_photo_uuid_is_409(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    _upload(client, visit_uuid, photo_uuid, "fries_hot", _jpeg_with_exif())
+    other = io.BytesIO()
+    Image.new("RGB", (10, 10), (0, 0, 0)).save(other, "PNG")
+    assert _upload(client, visit_uuid, photo_uuid, "fries_hot", other.getvalue(), "x.png").status_code == 409
+
+
+def test_disguised_and_broken_files_are_400_saying_why_and_nothing_is_stored(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    files_before = _stored_files()
+    cases = {
+        b"<html><script>alert(1)</script></html>": "not a JPEG, PNG or WebP",
+        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n": "not a JPEG, PNG or WebP",
+        _jpeg_with_exif()[:900]: "truncated or corrupt",
+    }
+    for content, reason in cases.items():
+        response = _upload(client, visit_uuid, photo_uuid, "fries_hot", content)
+        assert response.status_code == 400
+        assert reason in response.json()["file"][0]
+    photo = VisitPhoto.objects.get(uuid=photo_uuid)
+    assert photo.status == "expected" and not photo.image
+    assert _stored_files() == files_before
+
+
+def test_an_oversized_photo_is_refused(world, api, make_assignment, settings):
+    settings.INCOGNITO = {**settings.INCOGNITO, "PHOTO_MAX_BYTES": 2048}
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    response = _upload(client, visit_uuid, photo_uuid, "fries_hot", _jpeg_with_exif() + b"\0" * 300_000)
+    assert response.status_code == 413
+
+
+def test_a_photo_for_an_item_it_was_not_planned_for_is_400(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    response = _upload(client, visit_uuid, photo_uuid, "greeted", _jpeg_with_exif())
+    assert response.status_code == 400 and "planned for “fries_hot”" in response.json()["item"][0]
+
+
+def test_another_auditor_cannot_upload_to_my_visit(world, api, make_assignment):
+    _client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    other = api.as_user(world.auditor_b)
+    assert _upload(other, visit_uuid, photo_uuid, "fries_hot", _jpeg_with_exif()).status_code == 404
+
+
+def _stored_files() -> set[str]:
+    names = set()
+    for folder in ("photos", "thumbs"):
+        if default_storage.exists(folder):
+            for sub in default_storage.listdir(folder)[0]:
+                names |= {f"{folder}/{sub}/{name}" for name in default_storage.listdir(f"{folder}/{sub}")[1]}
+    return names
