@@ -339,7 +339,6 @@ def planned(world):
 
     from branches import services as branch_services
     from tests.auditor_api.conftest import certify
-from tests.traces import shows
 
     certify(world.auditor_a, world.version)
     certify(world.auditor_b, world.version)
