@@ -16,7 +16,12 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(BIN)/.installed
+# The coaching PDF's CJK font and HarfBuzz subsetter, fetched from Debian's packages without root.
+PDF_ASSETS := var/fonts/NotoSansSC-Regular.otf
+$(PDF_ASSETS): | $(BIN)/.installed
+	$(BIN)/python -m reports.pdf.assets
+
+install: $(BIN)/.installed $(PDF_ASSETS)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -7,6 +7,7 @@ media on local disk) and ``production`` (requires a real secret, hosts and TLS).
 """
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "scorecards",
     "auditor_api",
     "reports",
+    "coaching",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +211,8 @@ SPECTACULAR_SETTINGS = {
 # --- Domain settings ------------------------------------------------------------------------
 INCOGNITO = {
     "BRAND_NAME": env.str("INCOGNITO_BRAND_NAME", "Incognito"),
+    # The coaching PDF's accent colour, as #rrggbb.
+    "BRAND_COLOUR": env.str("INCOGNITO_BRAND_COLOUR", "#b5121b"),
     # A check-in farther than this from the store (beyond the fix's accuracy) is flagged for review.
     "CHECKIN_MAX_DISTANCE_M": env.int("CHECKIN_MAX_DISTANCE_M", 300, minimum=1),
     "PHOTO_MAX_BYTES": env.int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
@@ -220,6 +224,25 @@ INCOGNITO = {
     # Stores with fewer released visits in a period are shown as "not enough data", not ranked.
     "MIN_VISITS_FOR_RANK": env.int("MIN_VISITS_FOR_RANK", 3, minimum=2),
 }
+
+# --- Background jobs (coaching PDFs) ---------------------------------------------------------
+# With a broker (Redis in production: redis://host:6379/0) jobs go to Celery workers. Without one
+# they run in a background thread of the web process ("thread"), so the embedded setup needs no
+# broker; "inline" renders right after the request's transaction commits (tests, scripts).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "")
+REPORT_JOBS = env.choice("REPORT_JOBS", ["celery", "thread", "inline"], "celery" if CELERY_BROKER_URL else "thread")
+if REPORT_JOBS == "celery" and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("REPORT_JOBS=celery needs CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0).")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("REPORT_TIME_LIMIT_S", 300, minimum=10)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+if not re.fullmatch(r"#[0-9a-fA-F]{6}", INCOGNITO["BRAND_COLOUR"]):
+    raise ImproperlyConfigured(
+        f"Environment variable INCOGNITO_BRAND_COLOUR={INCOGNITO['BRAND_COLOUR']!r} is not a #rrggbb colour."
+    )
 
 # Bodies are checked by RequestSizeLimitMiddleware first (413); these are Django's own backstops.
 DATA_UPLOAD_MAX_MEMORY_SIZE = INCOGNITO["MAX_JSON_BODY_BYTES"]
@@ -243,4 +266,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")},
+    "loggers": {
+        # WeasyPrint logs every layout step at INFO and each SVG presentation attribute its CSS
+        # parser skips; only real problems (a resource that failed to load) are worth a line.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
+    },
 }

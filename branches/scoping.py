@@ -132,3 +132,20 @@ def wave_q(user) -> Q:
     if role in (Role.HQ_ADMIN, Role.REVIEWER):
         return Q()
     return NOTHING
+
+
+def action_item_q(user, prefix: str = "store__") -> Q:
+    """Action plans are the store side's business (and HQ's); auditors never see them.
+
+    An action plan names a store's weak standards, i.e. its results, which auditors must not
+    see. ``prefix`` points at the store relation, so ``prefix=""`` gives the stores whose plans
+    the user may see (the coaching overview lists stores that have no action yet, too).
+    """
+    from branches.models import Role
+
+    role = _role(user)
+    if role in (Role.HQ_ADMIN, Role.REVIEWER):
+        return Q()
+    if role in (Role.REGIONAL_MANAGER, Role.STORE_MANAGER):
+        return store_q(user, prefix=prefix)
+    return NOTHING

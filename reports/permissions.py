@@ -1,9 +1,6 @@
 from rest_framework.permissions import BasePermission
 
-from branches.models import Role
-
-# Auditors must never see store results; everyone else sees reports within their scope.
-REPORT_ROLES = frozenset({Role.HQ_ADMIN, Role.REVIEWER, Role.REGIONAL_MANAGER, Role.STORE_MANAGER})
+from reports.models.jobs import REPORT_ROLES
 
 
 class CanReadReports(BasePermission):

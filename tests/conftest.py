@@ -38,6 +38,12 @@ def fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def report_jobs_inline(settings):
+    # Coaching PDFs render right after the request's transaction commits, in the test's thread.
+    settings.REPORT_JOBS = "inline"
+
+
+@pytest.fixture(autouse=True)
 def english_messages(settings):
     # The product defaults to Chinese; tests read the English messages unless they ask otherwise.
     settings.LANGUAGE_CODE = "en"

@@ -7,12 +7,14 @@ endpoint that this walk silently skips.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from reports.models import CoachingReport
 from scorecards.models import Visit
 from scorecards.services import reviews
 from tests.traces import shows
@@ -74,6 +76,9 @@ SAMPLES = {
     "report-comparison": lambda w, x: {},
     "report-store-trend": lambda w, x: {"code": w.bund.code},
     "report-store-weaknesses": lambda w, x: {"code": w.bund.code},
+    "report-coaching-list": lambda w, x: {},
+    "report-coaching-detail": lambda w, x: {"pk": x["coaching_report"].pk},
+    "report-coaching-pdf": lambda w, x: {"pk": x["coaching_report"].pk},
     "wave-list": lambda w, x: {},
     "wave-detail": lambda w, x: {"pk": 1},
     "wave-preview": lambda w, x: {"pk": 1},
@@ -117,6 +122,10 @@ def extras(world, make_assignment):
         latitude=Decimal(CHECK_IN_LATITUDE), longitude=Decimal(CHECK_IN_LONGITUDE), distance_m=120
     )
     return {
+        "coaching_report": CoachingReport.objects.create(
+            store=world.bund, start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 30), language="en",
+            fingerprint="-", requested_by=world.store_manager_bund,
+        ),
         "assignment": make_assignment(),
         "dispute": reviews.dispute_open(
             visit=world.released_bund_visit, item_key="fries_hot", reason="fresh", by=world.store_manager_bund

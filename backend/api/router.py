@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from branches.views import AssignmentViewSet, RegionViewSet, StoreViewSet, WaveViewSet
+from coaching.views import ActionItemViewSet, FollowUpViewSet
 from scorecards.review_views import DisputeViewSet, ReviewVisitViewSet
 from scorecards.views import ScorecardTemplateViewSet, ScorecardVersionViewSet, VisitViewSet
 
@@ -21,3 +22,5 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("waves", WaveViewSet, basename="wave")
 router.register("review/visits", ReviewVisitViewSet, basename="review-visit")
 router.register("disputes", DisputeViewSet, basename="dispute")
+router.register("action-items", ActionItemViewSet, basename="action-item")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from coaching.models import ActionItem
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    """Read-only: action plans are written by the stores through the API, where the rules live."""
+
+    list_display = ("store", "item_key", "standard", "owner", "due_on", "status", "done_at")
+    list_filter = ("status", "due_on", "store__region", "store")
+    list_select_related = ("store",)
+    search_fields = ("store__code", "store__name", "item_key", "standard", "action", "owner")
+    date_hierarchy = "due_on"
+    ordering = ("due_on", "id")
+    fields = (
+        "store",
+        "item_key",
+        "standard",
+        "action",
+        "owner",
+        "due_on",
+        "status",
+        "done_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,258 @@
+"""Writes for action plans, and HQ's follow-up visits for stores whose actions are overdue.
+
+Keyword-only, atomic, validated with ``full_clean``. Bad input raises Django's
+``ValidationError`` keyed by field (the API answers 400 naming the field); a caller who may not
+write raises ``PermissionDenied`` (403). Only a store's own store managers and HQ admins write
+a store's action plan: it is the store's commitment, which its regional manager follows but
+does not write for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches import services as branch_services
+from branches.dayparts import Daypart
+from branches.models import Assignment, AssignmentStatus, Role, Store, User, Wave
+from branches.planning import PlanRequest, PlanStore, plan_wave
+from branches.selectors import _bookings, _encounters, _plan_auditors
+from coaching.models import ActionItem, ActionStatus
+from scorecards.models import ScorecardVersion, VersionStatus, Visit
+
+UPDATABLE_FIELDS = ("action", "owner", "due_on")
+# The same rotation lockout a wave uses by default: staff must not meet the same face again.
+FOLLOWUP_LOCKOUT_DAYS = Wave._meta.get_field("rotation_lockout_days").default
+
+
+def store_today(store: Store) -> dt.date:
+    """Today in the store's own time zone: due dates are the store's days."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(store.timezone)).date()
+
+
+def _require_writer(user: User, store: Store) -> None:
+    if user.role == Role.HQ_ADMIN:
+        return
+    if user.role == Role.STORE_MANAGER and user.managed_stores.filter(pk=store.pk).exists():
+        return
+    raise PermissionDenied(_("Only the store's managers and HQ may change its action plan."))
+
+
+def _require_future_due_date(store: Store, due_on: dt.date) -> None:
+    if due_on < store_today(store):
+        raise ValidationError({"due_on": _("The due date cannot be in the past.")})
+
+
+def _locked(item: ActionItem) -> ActionItem:
+    return ActionItem.objects.select_for_update(of=("self",)).select_related("store").get(pk=item.pk)
+
+
+@transaction.atomic
+def action_item_create(
+    *, store: Store, item_key: str, action: str, owner: str, due_on: dt.date, by: User
+) -> ActionItem:
+    """Commit the store to an action on one standard; the standard's wording is kept as it is now."""
+    _require_writer(by, store)
+    if not store.active:
+        raise ValidationError({"store": _("This store is closed; it needs no new actions.")})
+    _require_future_due_date(store, due_on)
+    item = ActionItem(
+        store=store,
+        item_key=item_key,
+        action=action.strip(),
+        owner=owner.strip(),
+        due_on=due_on,
+        created_by=by,
+    )
+    # The standard is not input: clean() copies it from the scorecard item named by item_key
+    # (and names item_key when there is no such item), so its blank value must not be reported.
+    item.full_clean(exclude=["standard"])
+    item.save()
+    return item
+
+
+@transaction.atomic
+def action_item_update(*, item: ActionItem, by: User, **fields) -> ActionItem:
+    """Reword an open action, hand it to someone else or move its due date.
+
+    The store and the standard are what the action is *about*; changing them would be a
+    different action, so they cannot change. A done action is a record of what was done:
+    reopen it first.
+    """
+    unknown = set(fields) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"action_item_update() got unknown fields {sorted(unknown)}")
+    item = _locked(item)
+    _require_writer(by, item.store)
+    if item.is_done:
+        raise ValidationError({"status": _("This action is done; reopen it to change it.")})
+    if "due_on" in fields and fields["due_on"] != item.due_on:
+        _require_future_due_date(item.store, fields["due_on"])
+    for name, value in fields.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def action_item_complete(*, item: ActionItem, by: User) -> ActionItem:
+    """Mark an action done. Done already: unchanged, so a retried request keeps the first time."""
+    item = _locked(item)
+    _require_writer(by, item.store)
+    if item.is_done:
+        return item
+    item.status = ActionStatus.DONE
+    item.done_at = timezone.now()
+    item.full_clean()
+    item.save(update_fields=["status", "done_at", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def action_item_reopen(*, item: ActionItem, by: User) -> ActionItem:
+    """The action turned out not to be done after all. Open already: unchanged."""
+    item = _locked(item)
+    _require_writer(by, item.store)
+    if not item.is_done:
+        return item
+    item.status = ActionStatus.OPEN
+    item.done_at = None
+    item.full_clean()
+    item.save(update_fields=["status", "done_at", "updated_at"])
+    return item
+
+
+# --- Follow-up visits (HQ) ----------------------------------------------------------------------
+
+
+def _followup_version(store: Store) -> ScorecardVersion:
+    """The published version of the scorecard the store was last audited on."""
+    latest = Visit.objects.filter(store=store).order_by("-visited_on", "-checked_in_at").values("version__template_id")
+    version = (
+        ScorecardVersion.objects.filter(status=VersionStatus.PUBLISHED, template_id__in=latest[:1])
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise ValidationError(
+            {"scorecard_version": _("The store has no visit on a published scorecard; choose a scorecard version.")}
+        )
+    return version
+
+
+def _validate_window(store: Store, window_start: dt.date, window_end: dt.date, daypart: str) -> None:
+    errors = {}
+    if daypart not in Daypart.values:
+        errors["daypart"] = _("Choose one of %(dayparts)s.") % {"dayparts": ", ".join(Daypart.values)}
+    if window_start < store_today(store):
+        errors["window_start"] = _("A follow-up visit cannot start in the past.")
+    if window_end < window_start:
+        errors["window_end"] = _("The window must end on or after its start.")
+    elif (window_start.year, window_start.month) != (window_end.year, window_end.month):
+        # Like every wave window: auditors' capacity is counted per calendar month.
+        errors["window_end"] = _("A follow-up window lies within one calendar month.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refuse_double_booking(store: Store, window_start: dt.date, window_end: dt.date) -> None:
+    """A visit already planned in the window will see the same store; a retried request must not add one."""
+    planned = (
+        Assignment.objects.filter(
+            store=store,
+            status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED],
+            window_start__lte=window_end,
+            window_end__gte=window_start,
+        )
+        .order_by("window_start")
+        .first()
+    )
+    if planned is not None:
+        raise ValidationError(
+            {
+                "window_start": _("A visit is already planned for this store from %(start)s to %(end)s (#%(id)d).")
+                % {"start": planned.window_start, "end": planned.window_end, "id": planned.pk}
+            }
+        )
+
+
+def _eligible_auditor(
+    *, store: Store, version: ScorecardVersion, window_start: dt.date, window_end: dt.date, daypart: str
+) -> User:
+    """The auditor the wave planner would send: the same data, the same rules, the same reasons.
+
+    A one-store, one-visit plan over the window: active, certified for the template over the
+    whole window, local unless willing to travel, not conflicted, outside the rotation lockout
+    (earlier visits and live assignments), under monthly capacity, least loaded.
+    """
+    store_ids = Store.objects.filter(pk=store.pk).values("pk")
+    lockout = dt.timedelta(days=FOLLOWUP_LOCKOUT_DAYS)
+    plan = plan_wave(
+        PlanRequest(
+            stores=(PlanStore(store.pk, store.code, store.city, store.is_competitor),),
+            auditors=_plan_auditors(template_id=version.template_id, store_ids=store_ids),
+            start=window_start,
+            end=window_end,
+            visits_per_store_per_month=1,
+            daypart_quotas={daypart: 1},
+            lockout_days=FOLLOWUP_LOCKOUT_DAYS,
+            encounters=_encounters(store_ids, since=window_start - lockout, until=window_end + lockout),
+            bookings=_bookings(start=window_start, end=window_end),
+        )
+    )
+    if not plan.slots:
+        reason = plan.unfilled[0].reason
+        raise ValidationError({"auditor": _("No auditor can make this visit: %(reason)s.") % {"reason": reason}})
+    return User.objects.get(pk=plan.slots[0].auditor_id)
+
+
+@transaction.atomic
+def followup_visit_plan(
+    *,
+    store: Store,
+    by: User,
+    window_start: dt.date,
+    window_end: dt.date,
+    daypart: str,
+    auditor: User | None = None,
+    version: ScorecardVersion | None = None,
+    notes: str = "",
+) -> Assignment:
+    """Offer a visit to check on a store whose actions are overdue (HQ only).
+
+    It is an ordinary offered assignment, so the store side sees it exactly as much as any
+    other planned visit: not at all. Nothing about the store's action items changes (not even
+    ``updated_at``), so no store-side output moves when a follow-up is planned. ``notes`` go to
+    the auditor; they must not carry the action plan, which is the store's results.
+
+    Without ``auditor`` the wave planner's rules choose one; if nobody qualifies the error says
+    why ("every eligible auditor (3) visited or is booked at this store within 90 days").
+    ``version`` defaults to the published version of the scorecard the store was last audited on.
+    """
+    if by.role != Role.HQ_ADMIN:
+        raise PermissionDenied(_("Only HQ plans visits."))
+    if not ActionItem.objects.filter(store=store).overdue(store_today(store)).exists():
+        raise ValidationError({"store": _("This store has no overdue action to follow up.")})
+    _validate_window(store, window_start, window_end, daypart)
+    _refuse_double_booking(store, window_start, window_end)
+    version = version or _followup_version(store)
+    if auditor is None:
+        auditor = _eligible_auditor(
+            store=store, version=version, window_start=window_start, window_end=window_end, daypart=daypart
+        )
+    return branch_services.assignment_create(
+        store=store,
+        auditor=auditor,
+        version=version,
+        window_start=window_start,
+        window_end=window_end,
+        daypart=daypart,
+        notes=notes,
+        by=by,
+    )

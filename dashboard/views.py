@@ -1,0 +1,358 @@
+"""The managers' web dashboard: server-rendered pages on the same selectors as the report API.
+
+Scoping is the API's: every figure comes from ``reports.selectors`` (or ``dashboard.selectors``,
+which follow the same rules) called with the signed-in user, a store outside the caller's scope
+is 404, auditors get a polite page and no store data at all. Query parameters are validated by
+the API's FilterSets, so a page accepts exactly what the API accepts and shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from backend.errors import InvalidInput
+from branches.models import Role, Store
+from dashboard import actions, charts
+from dashboard import selectors as dashboard_selectors
+from dashboard.forms import DisputeForm
+from reports import selectors
+from reports.filters import ComparisonFilter, TrendFilter
+from reports.permissions import REPORT_ROLES
+from scorecards.models import ScorecardTemplate, Visit, VisitStatus
+from scorecards.models.visits import Channel, Daypart
+from scorecards.services import reviews
+
+COACHING_API = "/api/reports/coaching/"
+WEAKNESS_LIMIT = 5
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+def manager_page(view):
+    """Signed in (else the dashboard's sign-in page) and a report role (else the auditors' page)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("dashboard:login"))
+        if request.user.role not in REPORT_ROLES:
+            return render(request, "dashboard/not_for_auditors.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _is_audit_side(user) -> bool:
+    return user.role in (Role.HQ_ADMIN, Role.REVIEWER)
+
+
+# --- Sign-in ----------------------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "dashboard/login.html"
+    redirect_authenticated_user = True
+    next_page = reverse_lazy("dashboard:home")
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule); back to the sign-in page."""
+
+    next_page = reverse_lazy("dashboard:login")
+
+
+# --- Filters ----------------------------------------------------------------------------------------
+
+
+def _parse(filterset_class, request) -> tuple[dict | None, dict]:
+    """``(cleaned, errors)``: the API's FilterSet on the query string, the period resolved."""
+    filterset = filterset_class(request.GET, queryset=Visit.objects.none(), request=request)
+    if not filterset.is_valid():
+        return None, {name: list(errors) for name, errors in filterset.errors.items()}
+    data = dict(filterset.form.cleaned_data)
+    data["period"] = selectors.resolve_period(start=data.pop("start"), end=data.pop("end"), today=timezone.localdate())
+    if "section" in data:
+        data["section"] = data["section"] or None
+    return data, {}
+
+
+def _filter_values(request, cleaned: dict | None) -> dict:
+    """What the filter form shows: the resolved period, else what was typed."""
+    values = {name: request.GET.get(name, "") for name in ("start", "end", "region", "scorecard")}
+    if cleaned is not None:
+        values["start"] = cleaned["period"].start.isoformat()
+        values["end"] = cleaned["period"].end.isoformat()
+    return values
+
+
+def _query(values: dict, **extra) -> str:
+    merged = {**values, **extra}
+    return urlencode({key: value for key, value in merged.items() if value not in (None, "")})
+
+
+# --- Home -------------------------------------------------------------------------------------------
+
+
+@require_GET
+@manager_page
+def home(request):
+    user = request.user
+    if user.role == Role.REGIONAL_MANAGER:
+        return redirect("dashboard:comparison")
+    if user.role == Role.STORE_MANAGER:
+        stores = dashboard_selectors.user_stores(user=user)
+        if len(stores) == 1:
+            return redirect("dashboard:store", code=stores[0]["code"])
+        return render(request, "dashboard/store_list.html", {"stores": stores})
+    context = {
+        "is_hq": user.role == Role.HQ_ADMIN,
+        "coaching": actions.available(),
+        "links": {
+            "waves": reverse("admin:branches_wave_changelist"),
+            "assignments": reverse("admin:branches_assignment_changelist"),
+            "api_docs": reverse("api-docs"),
+            "review_api": reverse("review-visit-list") + "?status=submitted",
+            "review_admin": reverse("admin:scorecards_visit_changelist"),
+            "disputes_admin": reverse("admin:scorecards_dispute_changelist"),
+            "admin": reverse("admin:index"),
+        },
+    }
+    return render(request, "dashboard/hub.html", context)
+
+
+# --- Regional comparison ----------------------------------------------------------------------------
+
+# column -> (key function, first direction when clicked: "asc" or "desc")
+SORTS = {
+    "store": (lambda row: (row["name"], row["code"]), "asc"),
+    "mean": (lambda row: row["mean"], "desc"),
+    "visits": (lambda row: row["visits"], "desc"),
+    "interval": (lambda row: row["ci_low"], "desc"),
+    "rank": (lambda row: row["rank_best"], "asc"),
+    "change": (lambda row: row["change"]["difference"], "desc"),
+    "weakest": (lambda row: (row["weakest_section"] or {}).get("mean"), "asc"),
+    "complaint": (lambda row: row["complaint"]["pass_rate"], "desc"),
+    "critical": (lambda row: row["critical_failures"], "desc"),
+    "actions_open": (lambda row: (row.get("actions") or {}).get("open"), "desc"),
+    "actions_overdue": (lambda row: (row.get("actions") or {}).get("overdue"), "desc"),
+}
+
+
+def _sort_rows(rows: list[dict], column: str, descending: bool) -> list[dict]:
+    """Stable sort by a column; rows without a value stay last in both directions."""
+    key = SORTS[column][0]
+    present = [row for row in rows if key(row) is not None]
+    missing = [row for row in rows if key(row) is None]
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+def _parse_sort(raw: str) -> tuple[str | None, bool]:
+    descending = raw.startswith("-")
+    column = raw.lstrip("-")
+    return (column, descending) if column in SORTS else (None, False)
+
+
+@require_GET
+@manager_page
+def comparison(request):
+    user = request.user
+    cleaned, errors = _parse(ComparisonFilter, request)
+    values = _filter_values(request, cleaned)
+    sort_column, descending = _parse_sort(request.GET.get("sort", ""))
+    with_actions = actions.available() and user.role in (Role.REGIONAL_MANAGER, Role.HQ_ADMIN)
+    context = {
+        "errors": errors,
+        "values": values,
+        "regions": dashboard_selectors.visible_regions(user=user),
+        "scorecards": dashboard_selectors.scorecard_choices(),
+        "report": None,
+        "with_actions": with_actions,
+    }
+    status = 200
+    if cleaned is None:
+        status = 400
+    else:
+        report = selectors.comparison(
+            user=user, period=cleaned["period"], region=cleaned["region"], template=cleaned["scorecard"]
+        )
+        ranked = [row for row in report["results"] if not row["not_enough_data"]]
+        unranked = [row for row in report["results"] if row["not_enough_data"]]
+        if with_actions:
+            actions.attach_counts(user=user, rows=report["results"], today=timezone.localdate())
+        if sort_column:
+            ranked = _sort_rows(ranked, sort_column, descending)
+        period_query = _query({"start": values["start"], "end": values["end"], "scorecard": values["scorecard"]})
+        for row in report["results"]:
+            row["url"] = reverse("dashboard:store", kwargs={"code": row["code"]}) + "?" + period_query
+        columns = []
+        for column in SORTS:
+            if column.startswith("actions") and not with_actions:
+                continue
+            active = column == sort_column
+            first = SORTS[column][1]
+            if active:
+                next_sort = column if descending else f"-{column}"
+            else:
+                next_sort = f"-{column}" if first == "desc" else column
+            columns.append(
+                {
+                    "key": column,
+                    "aria_sort": ("descending" if descending else "ascending") if active else None,
+                    "url": "?" + _query(values, sort=next_sort),
+                }
+            )
+        context.update(
+            report=report,
+            ranked=ranked,
+            unranked=unranked,
+            chart=charts.comparison_chart(
+                [row for row in report["results"] if not row["not_enough_data"]] + unranked,
+                report["summary"]["mean"],
+            ),
+            columns={column["key"]: column for column in columns},
+            sort=request.GET.get("sort", ""),
+            csv_url=reverse("report-comparison") + "?" + _query(values, format="csv"),
+            api_url=reverse("report-comparison") + "?" + _query(values),
+            reset_url=reverse("dashboard:comparison"),
+        )
+    return render(request, "dashboard/comparison.html", context, status=status)
+
+
+# --- Store page -------------------------------------------------------------------------------------
+
+
+def _template_stub(scorecard: dict | None) -> ScorecardTemplate | None:
+    if scorecard is None:
+        return None
+    return ScorecardTemplate(pk=scorecard["id"], code=scorecard["code"], name=scorecard["name"])
+
+
+def _store_context(request, code: str, *, dispute_form: DisputeForm | None = None, action_form=None):
+    user = request.user
+    try:
+        store = selectors.report_store(user=user, code=code)
+    except Store.DoesNotExist:
+        raise Http404 from None
+    cleaned, errors = _parse(TrendFilter, request)
+    values = _filter_values(request, cleaned)
+    context = {
+        "store": store,
+        "errors": errors,
+        "values": values,
+        "scorecards": dashboard_selectors.scorecard_choices(),
+        "trend": None,
+        "status": 200 if cleaned is not None else 400,
+        "dispute_form": None,
+        "action_form": None,
+    }
+    if cleaned is None:
+        return context
+    period = cleaned["period"]
+    trend = selectors.store_trend(user=user, code=code, period=period, template=cleaned["scorecard"])
+    scorecard = trend["scorecard"]
+    template = _template_stub(scorecard)
+    weaknesses = selectors.store_weaknesses(user=user, code=code, period=period, template=template, limit=WEAKNESS_LIMIT)
+    sections, visits, disputes = [], [], []
+    if scorecard is not None:
+        sections = dashboard_selectors.section_benchmark(store=store, period=period, template_id=scorecard["id"])
+        visits = dashboard_selectors.store_visits(user=user, store=store, period=period, template_id=scorecard["id"])
+    daypart_labels, channel_labels = dict(Daypart.choices), dict(Channel.choices)
+    for visit in visits:
+        visit["daypart_label"] = daypart_labels.get(visit["daypart"], visit["daypart"])
+        visit["channel_label"] = channel_labels.get(visit["channel"], visit["channel"])
+    can_dispute = user.role == Role.STORE_MANAGER
+    if can_dispute:
+        disputes = dashboard_selectors.store_disputes(user=user, store=store)
+        disputable = dashboard_selectors.disputable_visits(user=user, store=store)
+        if dispute_form is None and disputable:
+            items = dashboard_selectors.disputable_items(version_ids={visit["version_id"] for visit in disputable})
+            dispute_form = DisputeForm(visits=disputable, items=items)
+    context.update(
+        trend=trend,
+        scorecard=scorecard,
+        period=period,
+        chart=charts.trend_chart(trend),
+        weaknesses=weaknesses["results"],
+        weakness_visits=weaknesses["visits"],
+        sections=sections,
+        visits=visits,
+        can_dispute=can_dispute,
+        disputes=disputes,
+        dispute_form=dispute_form,
+        dispute_window_days=reviews.dispute_window().days,
+        coaching_api=COACHING_API,
+        period_query=_query({"start": values["start"], "end": values["end"], "scorecard": values["scorecard"]}),
+        api_trend_url=reverse("report-store-trend", kwargs={"code": store.code}) + "?" + _query(values),
+    )
+    if actions.available():
+        context.update(actions.store_context(request=request, store=store, weaknesses=weaknesses["results"],
+                                             form=action_form))
+    return context
+
+
+@require_GET
+@manager_page
+def store_page(request, code):
+    context = _store_context(request, code)
+    return render(request, "dashboard/store.html", context, status=context["status"])
+
+
+@require_POST
+@manager_page
+def dispute_create(request, code):
+    """Dispute an item of a recent released visit; errors are shown beside their fields."""
+    user = request.user
+    try:
+        store = selectors.report_store(user=user, code=code)
+    except Store.DoesNotExist:
+        raise Http404 from None
+    if user.role != Role.STORE_MANAGER:
+        raise PermissionDenied(_("Only store managers open disputes."))
+    disputable = dashboard_selectors.disputable_visits(user=user, store=store)
+    items = dashboard_selectors.disputable_items(version_ids={visit["version_id"] for visit in disputable})
+    form = DisputeForm(request.POST, request.FILES, visits=disputable, items=items)
+    if form.is_valid():
+        visit = (
+            Visit.objects.visible_to(user)
+            .filter(store=store, status=VisitStatus.RELEASED, reference=form.cleaned_data["visit"])
+            .first()
+        )
+        if visit is None:
+            form.add_error("visit", _("No released visit of your stores has this reference."))
+        else:
+            try:
+                reviews.dispute_open(
+                    visit=visit,
+                    item_key=form.cleaned_data["item"],
+                    reason=form.cleaned_data["reason"],
+                    by=user,
+                    photo=form.cleaned_data.get("photo"),
+                )
+            except InvalidInput as error:
+                form.add_service_errors(error.errors)
+            except ValidationError as error:
+                form.add_service_errors(
+                    error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+                )
+            else:
+                messages.success(request, _("Your dispute was sent to the reviewers."))
+                url = reverse("dashboard:store", kwargs={"code": store.code})
+                query = request.GET.urlencode()
+                return redirect(f"{url}?{query}#disputes" if query else f"{url}#disputes")
+    form.describe_errors()
+    context = _store_context(request, code, dispute_form=form)
+    return render(request, "dashboard/store.html", context, status=400)
+

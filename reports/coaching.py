@@ -1,0 +1,224 @@
+"""Reads for the coaching report: everything one PDF shows, and the fingerprint that says when to redo it.
+
+Built on the report selectors (so the PDF's numbers are the API's and the dashboard's) plus the
+few things only the PDF shows: section scores beside the region's, what auditors wrote and
+photographed for the weakest standards, and the complaint tests with their rubric. Like the other
+selectors it reads released visits only and never selects a field about who audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+
+from django.db.models import Count, F, Max, Q, Sum
+
+from reports import selectors
+from reports.expressions import as_float
+from scorecards.models import (
+    Answer,
+    AnswerAmendment,
+    RubricItem,
+    Visit,
+    VisitPhoto,
+    VisitSectionScore,
+    VisitStatus,
+)
+from scorecards.models.photos import PhotoStatus
+
+WEAKEST_STANDARDS = 5
+COMMENTS_PER_STANDARD = 3
+PHOTOS_PER_STANDARD = 2
+PHOTOS_IN_ALL = 6
+
+
+def _released(store_id: int, period: selectors.Period):
+    return Visit.objects.filter(
+        store_id=store_id, status=VisitStatus.RELEASED, visited_on__range=(period.start, period.end)
+    )
+
+
+def coaching_fingerprint(*, store_id: int, period: selectors.Period) -> str:
+    """A digest of what the store's report for ``period`` is made from.
+
+    It changes when a visit of the store and period is released (count, latest release), amended
+    (latest amendment, and the scores' sum, which an amendment moves), or when the store's action
+    plan changes; a finished report with the same fingerprint can be handed out again.
+    """
+    visits = _released(store_id, period)
+    summary = visits.aggregate(n=Count("id"), released=Max("released_at"), total=Sum("score"))
+    amended = AnswerAmendment.objects.filter(visit__in=visits.values("pk")).aggregate(latest=Max("id"))["latest"]
+    plan = _action_plan_stamp(store_id)
+    parts = [summary["n"], summary["released"], summary["total"], amended, plan]
+    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
+
+
+def _action_plan_stamp(store_id: int) -> str:
+    try:
+        from coaching.models import ActionItem
+    except ImportError:  # pragma: no cover - the action plan app is optional for the report
+        return ""
+    stamp = ActionItem.objects.filter(store_id=store_id).aggregate(n=Count("id"), changed=Max("updated_at"))
+    return f"{stamp['n']}:{stamp['changed']}"
+
+
+def _action_plan(store, today: dt.date) -> list[dict] | None:
+    try:
+        from coaching.selectors import action_plan_for_report
+    except ImportError:  # pragma: no cover
+        return None
+    return action_plan_for_report(store=store, today=today)
+
+
+def _section_comparison(store, template_id: int, period: selectors.Period) -> list[dict]:
+    """Each section's mean over the period, the store's beside its region's (sections by key)."""
+    sections = selectors.TemplateSections.load(template_id)
+    section_of = {section_id: key for key, ids in sections.ids_of.items() for section_id in ids}
+    in_period = Q(
+        visit__status=VisitStatus.RELEASED,
+        visit__visited_on__range=(period.start, period.end),
+        score__isnull=False,
+        section_id__in=list(section_of),
+    )
+    region_stores = selectors._brand_stores().filter(region__path__startswith=store.region.path).values("pk")
+
+    def means(extra: Q) -> dict[str, tuple[int, float]]:
+        totals: dict[str, list] = defaultdict(lambda: [0, 0.0])
+        for row in (
+            VisitSectionScore.objects.filter(in_period & extra)
+            .values("section_id")
+            .annotate(n=Count("id"), total=Sum(as_float("score")))
+            .order_by()
+        ):
+            known = totals[section_of[row["section_id"]]]
+            known[0] += row["n"]
+            known[1] += float(row["total"])
+        return {key: (n, total / n) for key, (n, total) in totals.items() if n}
+
+    own, region = means(Q(visit__store_id=store.pk)), means(Q(visit__store_id__in=region_stores))
+    return [
+        {
+            "key": key,
+            "title": sections.title_of[key],
+            "mean": round(own[key][1], 1) if key in own else None,
+            "region_mean": round(region[key][1], 1) if key in region else None,
+            "gap": round(own[key][1] - region[key][1], 1) if key in own and key in region else None,
+        }
+        for key in sections.title_of
+        if key in own or key in region
+    ]
+
+
+def _evidence(store_id: int, template_versions, period: selectors.Period, keys: list[str]) -> dict[str, dict]:
+    """For each standard: what auditors wrote when it was missed, and photos taken for it.
+
+    Comments and photos come only from released visits where the standard was missed; no field
+    about the visit's auditor, device or location is read.
+    """
+    visits = _released(store_id, period).filter(version_id__in=template_versions)
+    evidence = {key: {"comments": [], "photos": []} for key in keys}
+    failed = (
+        Answer.objects.filter(visit__in=visits.values("pk"), item__key__in=keys, failed=True)
+        .exclude(comment="")
+        .order_by("-visit__visited_on", "-visit_id")
+        .values("comment", "visit__visited_on", key=F("item__key"))
+    )
+    for row in failed[: len(keys) * 20]:
+        comments = evidence[row["key"]]["comments"]
+        if len(comments) < COMMENTS_PER_STANDARD:
+            comments.append({"date": row["visit__visited_on"], "text": row["comment"]})
+    photos = (
+        VisitPhoto.objects.filter(
+            visit__in=visits.values("pk"),
+            item__key__in=keys,
+            status=PhotoStatus.RECEIVED,
+            visit__answers__item_id=F("item_id"),
+            visit__answers__failed=True,
+        )
+        .exclude(thumbnail="")
+        .order_by("-visit__visited_on", "-id")
+        .values("thumbnail", "width", "height", "visit__visited_on", key=F("item__key"))
+    )
+    taken = 0
+    for row in photos[: len(keys) * 10]:
+        kept = evidence[row["key"]]["photos"]
+        if len(kept) < PHOTOS_PER_STANDARD and taken < PHOTOS_IN_ALL:
+            kept.append({"path": row["thumbnail"], "date": row["visit__visited_on"]})
+            taken += 1
+    return evidence
+
+
+def _complaint_tests(store_id: int, period: selectors.Period) -> list[dict]:
+    visits = list(
+        _released(store_id, period)
+        .filter(complaint_scenario__isnull=False)
+        .order_by("-visited_on", "-id")
+        .values(
+            "reference",
+            "visited_on",
+            "complaint_scenario_id",
+            "complaint_observed",
+            "complaint_seconds_to_resolution",
+            "complaint_score",
+            "complaint_passed",
+            title=F("complaint_scenario__title"),
+        )[:6]
+    )
+    rubric: dict[int, list[dict]] = defaultdict(list)
+    for row in RubricItem.objects.filter(scenario_id__in={visit["complaint_scenario_id"] for visit in visits}).order_by(
+        "scenario_id", "position", "id"
+    ).values("scenario_id", "key", "description", "points", "within_seconds"):
+        rubric[row["scenario_id"]].append(row)
+    return [
+        {
+            "reference": visit["reference"],
+            "date": visit["visited_on"],
+            "scenario": visit["title"],
+            "seconds_to_resolution": visit["complaint_seconds_to_resolution"],
+            "score": visit["complaint_score"],
+            "passed": visit["complaint_passed"],
+            "rubric": [
+                {
+                    "description": item["description"],
+                    "points": item["points"],
+                    "within_seconds": item["within_seconds"],
+                    "observed": item["key"] in (visit["complaint_observed"] or []),
+                }
+                for item in rubric[visit["complaint_scenario_id"]]
+            ],
+        }
+        for visit in visits
+    ]
+
+
+def coaching_report_data(*, user, code: str, period: selectors.Period, today: dt.date) -> dict:
+    """Everything the coaching PDF of one store and period shows, scoped to ``user``.
+
+    Raises ``Store.DoesNotExist`` for a store the user may not see, like the other report reads.
+    """
+    trend = selectors.store_trend(user=user, code=code, period=period)
+    store = selectors.report_store(user=user, code=code)
+    weaknesses = selectors.store_weaknesses(user=user, code=code, period=period, limit=WEAKEST_STANDARDS)
+    visits = trend["visits"]
+    data = {
+        "store": {**trend["store"], "address": store.address},
+        "period": period,
+        "today": today,
+        "scorecard": trend["scorecard"],
+        "trend": trend,
+        "latest": visits[-1] if visits else None,
+        "previous": visits[-2] if len(visits) > 1 else None,
+        "sections": [],
+        "weakest": weaknesses["results"],
+        "complaint_tests": _complaint_tests(store.pk, period),
+        "action_plan": _action_plan(store, today),
+    }
+    if trend["scorecard"] is None:
+        return data
+    template_id = trend["scorecard"]["id"]
+    data["sections"] = _section_comparison(store, template_id, period)
+    evidence = _evidence(store.pk, selectors._versions(template_id), period, [row["key"] for row in data["weakest"]])
+    for row in data["weakest"]:
+        row.update(evidence[row["key"]])
+    return data

@@ -1,0 +1,3 @@
+from reports.models.jobs import CoachingReport, ReportStatus
+
+__all__ = ["CoachingReport", "ReportStatus"]

@@ -1,0 +1,45 @@
+"""Action plans on top of the shared ``world``: SH-BUND and BJ-WFJ have released visits on the
+SMALL_CARD scorecard (items fries_hot, burger_taste, food_safe, greeted, wait_seconds, upsell;
+remarks is free text), SH-PPL has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from coaching import services
+from coaching.models import ActionItem
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def make_action(world, today):
+    """An action through the real service; ``due`` is days from today and may be negative.
+
+    The service refuses due dates in the past, so an overdue action is made the way it happens
+    in life: planned with a future date that has since passed (here, moved in the database).
+    """
+
+    def make(*, store=None, item_key="fries_hot", due=7, by=None, done=False, action="Fry in smaller batches"):
+        store = store or world.bund
+        by = by or (world.store_manager_wfj if store == world.wangfujing else world.store_manager_bund)
+        if store == world.peoples_square:
+            by = world.hq
+        item = services.action_item_create(
+            store=store, item_key=item_key, action=action, owner="王经理", due_on=today + dt.timedelta(days=7), by=by
+        )
+        if due != 7:
+            ActionItem.objects.filter(pk=item.pk).update(due_on=today + dt.timedelta(days=due))
+        if done:
+            services.action_item_complete(item=item, by=by)
+        item.refresh_from_db()
+        return item
+
+    return make
