@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "scorecards",
     "auditor_api",
     "reports",
+    "dashboard",
     "coaching",
 ]
 

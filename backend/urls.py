@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from auditor_api.urls import router as auditor_router
@@ -13,7 +12,8 @@ admin.site.site_title = "Incognito"
 admin.site.index_title = "Audit programme administration"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
+    path("", include("dashboard.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),

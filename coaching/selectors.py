@@ -45,9 +45,7 @@ def action_items(
         ActionItem.objects.visible_to(user)
         .select_related("store", "created_by")
         .annotate(
-            is_overdue=Case(
-                When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
+            is_overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
         )
     )
     if store is not None:

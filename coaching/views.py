@@ -42,7 +42,9 @@ WRITERS = frozenset({Role.HQ_ADMIN, Role.STORE_MANAGER})
 class ActionPlanPermission(BasePermission):
     """The store side and HQ read; store managers (their own stores, by scope) and HQ write."""
 
-    message = "Action plans are read by HQ, reviewers and store-side managers, and written by store managers."
+    message = (
+        "Action plans are read by HQ, reviewers and store-side managers, and written by the store's managers and HQ."
+    )
 
     def has_permission(self, request, view) -> bool:
         user = request.user

@@ -51,14 +51,22 @@ def coaching_period(*, start: dt.date | None, end: dt.date | None, today: dt.dat
 
 @transaction.atomic
 def coaching_report_request(
-    *, user, code: str, start: dt.date | None, end: dt.date | None, language: str, today: dt.date
+    *,
+    user,
+    code: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    language: str,
+    today: dt.date,
+    enqueue: bool = True,
 ) -> tuple[CoachingReport, bool]:
     """A coaching report job for the store and period: an existing one when nothing changed.
 
     Returns ``(report, created)``. A finished report made from the same data (same fingerprint:
     no visit of the store and period released or amended since, same action plan) is handed out
     again, as is one still queued or running. Raises ``Store.DoesNotExist`` for a store outside
-    the user's scope and ``InvalidInput`` for a bad period or language.
+    the user's scope and ``InvalidInput`` for a bad period or language. ``enqueue=False`` leaves
+    a new job queued for the caller to render (the region command runs its own worker pool).
     """
     if language not in dict(settings.LANGUAGES):
         raise InvalidInput({"language": [f"Choose one of {', '.join(dict(settings.LANGUAGES))}."]})
@@ -88,7 +96,8 @@ def coaching_report_request(
     )
     report.full_clean()
     report.save()
-    transaction.on_commit(functools.partial(dispatch, report.pk))
+    if enqueue:
+        transaction.on_commit(functools.partial(dispatch, report.pk))
     return report, True
 
 
@@ -96,7 +105,9 @@ def coaching_report_render(*, report_id) -> CoachingReport:
     """Render a queued job's PDF; a job in any other state is left alone (duplicate delivery)."""
     with transaction.atomic():
         report = (
-            CoachingReport.objects.select_for_update().select_related("store", "requested_by").get(pk=report_id)
+            CoachingReport.objects.select_for_update(of=("self",))
+            .select_related("store", "requested_by")
+            .get(pk=report_id)
         )
         if report.status != ReportStatus.QUEUED:
             return report

@@ -174,7 +174,9 @@ class CoachingReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.
         request=CoachingReportRequestSerializer,
         responses={
             202: CoachingReportSerializer,
-            200: OpenApiResponse(CoachingReportSerializer, description="A finished or running report of the same data."),
+            200: OpenApiResponse(
+                CoachingReportSerializer, description="A finished or running report of the same data."
+            ),
             404: OpenApiResponse(description="No such store in your scope."),
             **ERRORS,
         },

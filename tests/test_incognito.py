@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coaching.services import action_item_create
 from reports.models import CoachingReport
 from scorecards.models import Visit
 from scorecards.services import reviews
@@ -83,6 +84,12 @@ SAMPLES = {
     "wave-detail": lambda w, x: {"pk": 1},
     "wave-preview": lambda w, x: {"pk": 1},
     "wave-commit": lambda w, x: {"pk": 1},
+    "action-item-list": lambda w, x: {},
+    "action-item-detail": lambda w, x: {"pk": x["action_item"].pk},
+    "action-item-complete": lambda w, x: {"pk": x["action_item"].pk},
+    "action-item-reopen": lambda w, x: {"pk": x["action_item"].pk},
+    "action-item-overview": lambda w, x: {},
+    "follow-up-list": lambda w, x: {},
 }
 
 # Admin routes take the same few kinds of argument; the store side is never staff, so every
@@ -127,6 +134,10 @@ def extras(world, make_assignment):
             fingerprint="-", requested_by=world.store_manager_bund,
         ),
         "assignment": make_assignment(),
+        "action_item": action_item_create(
+            store=world.bund, item_key="fries_hot", action="Fry in smaller batches", owner="王经理",
+            due_on=dt.date.today() + dt.timedelta(days=7), by=world.store_manager_bund,
+        ),
         "dispute": reviews.dispute_open(
             visit=world.released_bund_visit, item_key="fries_hot", reason="fresh", by=world.store_manager_bund
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -9,12 +11,18 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+def _fixed(value, places: int) -> str:
+    """``value`` rounded half up to ``places`` decimals, in the language's number format."""
+    exponent = Decimal(1).scaleb(-int(places))
+    return formats.number_format(Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP), int(places))
+
+
 @register.filter
 def percent(value, places: int = 0):
     """0.25 -> "25%" (localised number); "–" without a value."""
     if value is None or value == "":
         return "–"
-    return f"{formats.number_format(float(value) * 100, int(places))}%"
+    return f"{_fixed(Decimal(str(value)) * 100, places)}%"
 
 
 @register.filter
@@ -22,7 +30,7 @@ def score(value, places: int = 1):
     """A score with one decimal, localised; "–" without a value."""
     if value is None or value == "":
         return "–"
-    return formats.number_format(float(value), int(places))
+    return _fixed(value, places)
 
 
 @register.filter
@@ -30,13 +38,10 @@ def signed(value, places: int = 1):
     """A difference with its sign: +2.3, −1.0, ±0.0; "–" without a value."""
     if value is None or value == "":
         return "–"
-    number = float(value)
-    text = formats.number_format(abs(number), int(places))
-    if round(number, int(places)) > 0:
-        return f"+{text}"
-    if round(number, int(places)) < 0:
-        return f"−{text}"
-    return f"±{text}"
+    text = _fixed(abs(Decimal(str(value))), places)
+    if Decimal(text.replace(",", ".")) == 0:
+        return f"±{text}"
+    return f"+{text}" if value > 0 else f"−{text}"
 
 
 @register.filter

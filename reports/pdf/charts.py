@@ -12,8 +12,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402  (the backend must be chosen first)
-from matplotlib.ticker import MultipleLocator  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
 
 STORE_COLOUR = "#b5121b"
 MONTH_COLOUR = "#1f2937"
@@ -41,11 +41,11 @@ def trend_svg(trend: dict, *, width_cm: float = 17.0, height_cm: float = 6.5) ->
         region = [(index[row["month"]], row["mean"]) for row in trend["region"]["months"] if row["mean"] is not None]
         monthly = [(index[row["month"]], row["mean"]) for row in trend["months"] if row["mean"] is not None]
         if region:
-            axes.plot(*zip(*region), color=REGION_COLOUR, linestyle=(0, (4, 3)), linewidth=1.2)
+            axes.plot(*zip(*region, strict=True), color=REGION_COLOUR, linestyle=(0, (4, 3)), linewidth=1.2)
         if visits:
-            axes.scatter(*zip(*visits), s=10, color=STORE_COLOUR, alpha=0.45, linewidths=0)
+            axes.scatter(*zip(*visits, strict=True), s=10, color=STORE_COLOUR, alpha=0.45, linewidths=0)
         if monthly:
-            axes.plot(*zip(*monthly), color=MONTH_COLOUR, linewidth=1.8, marker="o", markersize=3.5)
+            axes.plot(*zip(*monthly, strict=True), color=MONTH_COLOUR, linewidth=1.8, marker="o", markersize=3.5)
         scores = [score for _x, score in visits + monthly + region]
         low = max(0, min(scores, default=60) - 8)
         axes.set_ylim(low // 10 * 10, 100.5)

@@ -58,7 +58,8 @@ class _Fetcher(URLFetcher):
                 content = handle.read()
             mime_type = mimetypes.guess_type(name)[0] or "image/jpeg"
             return URLFetcherResponse(url, content, {"Content-Type": mime_type})
-        if url.startswith("data:") or (url.startswith("file://") and Path(url[len("file://"):]).parent == self._font_dir):
+        is_font = url.startswith("file://") and Path(url[len("file://"):]).parent == self._font_dir
+        if url.startswith("data:") or is_font:
             return super().fetch(url, headers)
         raise ValueError(f"The coaching report loads no outside resources ({url[:60]!r}).")
 

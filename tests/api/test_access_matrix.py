@@ -67,6 +67,13 @@ ROUTES_COVERED = {
     "wave-detail",
     "wave-preview",
     "wave-commit",
+    # Action plans and follow-up visits: tests/coaching/test_api.py checks them as every persona.
+    "action-item-list",
+    "action-item-detail",
+    "action-item-complete",
+    "action-item-reopen",
+    "action-item-overview",
+    "follow-up-list",
 }
 
 

@@ -29,9 +29,8 @@ def make_action(world, today):
 
     def make(*, store=None, item_key="fries_hot", due=7, by=None, done=False, action="Fry in smaller batches"):
         store = store or world.bund
-        by = by or (world.store_manager_wfj if store == world.wangfujing else world.store_manager_bund)
-        if store == world.peoples_square:
-            by = world.hq
+        managers = {world.bund: world.store_manager_bund, world.wangfujing: world.store_manager_wfj}
+        by = by or managers.get(store, world.hq)
         item = services.action_item_create(
             store=store, item_key=item_key, action=action, owner="王经理", due_on=today + dt.timedelta(days=7), by=by
         )

@@ -72,7 +72,9 @@ def _drive_thru(world):
     """A second published standard whose only item no other scorecard has."""
     item = {"key": "order_repeated", "prompt": "Order read back", "type": "yes_no", "max_points": Decimal(1)}
     return factories.published_version(
-        hq=world.hq, code="DT", sections=[{"key": "drive", "title": "Drive-thru", "weight": Decimal(1), "items": [item]}]
+        hq=world.hq,
+        code="DT",
+        sections=[{"key": "drive", "title": "Drive-thru", "weight": Decimal(1), "items": [item]}],
     )
 
 

@@ -184,7 +184,9 @@ def test_an_amended_score_makes_a_new_report(dataset, api, django_capture_on_com
     client = api.as_user(world.store_manager_bund)
     first = _request(client, django_capture_on_commit_callbacks).json()
     visit = dataset.bund_visits[1]
-    dispute = reviews.dispute_open(visit=visit, item_key="fries_hot", reason="They were hot", by=world.store_manager_bund)
+    dispute = reviews.dispute_open(
+        visit=visit, item_key="fries_hot", reason="They were hot", by=world.store_manager_bund
+    )
     reviews.dispute_resolve(
         dispute=dispute, by=world.reviewer, note="Photo shows steam", amended_answer=AnswerInput(value=True)
     )
