@@ -14,6 +14,8 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Max, Q, Sum
 
+from coaching.models import ActionItem, overdue_q
+from coaching.selectors import action_plan_for_report
 from reports import selectors
 from reports.expressions import as_float
 from scorecards.models import (
@@ -39,36 +41,27 @@ def _released(store_id: int, period: selectors.Period):
     )
 
 
-def coaching_fingerprint(*, store_id: int, period: selectors.Period) -> str:
+def coaching_fingerprint(*, store_id: int, period: selectors.Period, today: dt.date) -> str:
     """A digest of what the store's report for ``period`` is made from.
 
     It changes when a visit of the store and period is released (count, latest release), amended
     (latest amendment, and the scores' sum, which an amendment moves), or when the store's action
-    plan changes; a finished report with the same fingerprint can be handed out again.
+    plan changes (an edit, or an action falling overdue by ``today``); a finished report with the
+    same fingerprint can be handed out again.
     """
     visits = _released(store_id, period)
     summary = visits.aggregate(n=Count("id"), released=Max("released_at"), total=Sum("score"))
     amended = AnswerAmendment.objects.filter(visit__in=visits.values("pk")).aggregate(latest=Max("id"))["latest"]
-    plan = _action_plan_stamp(store_id)
+    plan = _action_plan_stamp(store_id, today)
     parts = [summary["n"], summary["released"], summary["total"], amended, plan]
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
 
 
-def _action_plan_stamp(store_id: int) -> str:
-    try:
-        from coaching.models import ActionItem
-    except ImportError:  # pragma: no cover - the action plan app is optional for the report
-        return ""
-    stamp = ActionItem.objects.filter(store_id=store_id).aggregate(n=Count("id"), changed=Max("updated_at"))
-    return f"{stamp['n']}:{stamp['changed']}"
-
-
-def _action_plan(store, today: dt.date) -> list[dict] | None:
-    try:
-        from coaching.selectors import action_plan_for_report
-    except ImportError:  # pragma: no cover
-        return None
-    return action_plan_for_report(store=store, today=today)
+def _action_plan_stamp(store_id: int, today: dt.date) -> str:
+    stamp = ActionItem.objects.filter(store_id=store_id).aggregate(
+        n=Count("id"), changed=Max("updated_at"), overdue=Count("id", filter=overdue_q(today))
+    )
+    return f"{stamp['n']}:{stamp['changed']}:{stamp['overdue']}"
 
 
 def _section_comparison(store, template_id: int, period: selectors.Period) -> list[dict]:
@@ -212,7 +205,7 @@ def coaching_report_data(*, user, code: str, period: selectors.Period, today: dt
         "sections": [],
         "weakest": weaknesses["results"],
         "complaint_tests": _complaint_tests(store.pk, period),
-        "action_plan": _action_plan(store, today),
+        "action_plan": action_plan_for_report(store=store, today=today),
     }
     if trend["scorecard"] is None:
         return data

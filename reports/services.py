@@ -72,7 +72,7 @@ def coaching_report_request(
         raise InvalidInput({"language": [f"Choose one of {', '.join(dict(settings.LANGUAGES))}."]})
     store = selectors.report_store(user=user, code=code)
     period = coaching_period(start=start, end=end, today=today)
-    fingerprint = coaching_fingerprint(store_id=store.pk, period=period)
+    fingerprint = coaching_fingerprint(store_id=store.pk, period=period, today=today)
     reusable = (
         CoachingReport.objects.filter(
             store=store, start=period.start, end=period.end, language=language, fingerprint=fingerprint

@@ -90,6 +90,14 @@ SAMPLES = {
     "action-item-reopen": lambda w, x: {"pk": x["action_item"].pk},
     "action-item-overview": lambda w, x: {},
     "follow-up-list": lambda w, x: {},
+    # The dashboard (session pages; tests/dashboard walks them signed in as every store-side role)
+    "set_language": lambda w, x: {},
+    "dashboard:home": lambda w, x: {},
+    "dashboard:login": lambda w, x: {},
+    "dashboard:logout": lambda w, x: {},
+    "dashboard:comparison": lambda w, x: {},
+    "dashboard:store": lambda w, x: {"code": w.bund.code},
+    "dashboard:dispute": lambda w, x: {"code": w.bund.code},
 }
 
 # Admin routes take the same few kinds of argument; the store side is never staff, so every

@@ -337,3 +337,28 @@ def test_listing_reports_takes_the_same_queries_however_many_there_are(dataset, 
     make(20)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(URL).json()["count"] == 22
+
+
+def test_the_pdf_shows_the_stores_action_plan_with_its_status_and_a_new_plan_changes_the_report(
+    dataset, api, django_capture_on_commit_callbacks
+):
+    from coaching.models import ActionItem
+    from coaching.services import action_item_complete, action_item_create
+
+    world = dataset.world
+    client = api.as_user(world.store_manager_bund)
+    before = _request(client, django_capture_on_commit_callbacks).json()
+    due = dt.date.today() + dt.timedelta(days=10)
+    late = action_item_create(store=world.bund, item_key="fries_hot", action="Fry in smaller batches",
+                              owner="王店长", due_on=due, by=world.store_manager_bund)
+    ActionItem.objects.filter(pk=late.pk).update(due_on=dt.date.today() - dt.timedelta(days=2))
+    done = action_item_create(store=world.bund, item_key="greeted", action="Greet within 5 seconds",
+                              owner="Li Na", due_on=due, by=world.store_manager_bund)
+    action_item_complete(item=done, by=world.store_manager_bund)
+
+    after = _request(client, django_capture_on_commit_callbacks)
+    assert after.status_code == 202 and after.json()["id"] != before["id"]
+    text = _text(_pdf(client, after.json()["id"])[0])
+    assert "Actions already recorded" in text
+    assert "Fry in smaller batches" in text and "王店长" in text and "overdue" in text
+    assert "Greet within 5 seconds" in text and "done" in text

@@ -65,3 +65,46 @@ def test_sm_bund_trend_holds_the_83_85_88_reports(demo, api):
     weak = client.get(f"/api/reports/stores/SH-BUND/weaknesses/?{PERIOD}&limit=5").json()
     assert 1 <= len(weak["results"]) <= 5
     assert all(row["prompt"] and row["failed"] > 0 for row in weak["results"])
+
+
+def test_sm_bund_gets_a_chinese_coaching_pdf_with_chart_and_tips_and_no_auditor(
+    demo, api, django_capture_on_commit_callbacks
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from branches.models import Role, User
+    from tests.traces import shows
+
+    client = _login(api, "sm-bund")
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(
+            "/api/reports/coaching/",
+            {"store": "SH-BUND", "start": "2026-01-01", "end": "2026-11-30", "language": "zh-hans"},
+            format="json",
+        )
+    assert asked.status_code == 202 and set(asked.json()) >= {"id", "status"}
+    job = client.get(f"/api/reports/coaching/{asked.json()['id']}/").json()
+    assert job["status"] == "done", job
+    download = client.get(job["pdf_url"])
+    assert download["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "上海外滩餐厅" in text
+    weak = client.get("/api/reports/stores/SH-BUND/weaknesses/?start=2026-01-01&end=2026-11-30&limit=5").json()
+    for row in weak["results"]:
+        assert row["coaching_tip"] and row["coaching_tip"][:12] in text.replace("\n", "")
+    assert any("/XObject" in page["/Resources"] for page in reader.pages)  # the chart
+    metadata = " ".join(str(value) for value in (reader.metadata or {}).values())
+    for auditor in User.objects.filter(role=Role.AUDITOR).select_related("auditor_profile"):
+        for trace in (auditor.username, auditor.auditor_profile.code, auditor.get_full_name()):
+            assert not shows(trace, text + metadata + download["Content-Disposition"]), trace
+
+    # Another store's report: 404 for the Bund's manager.
+    rm = _login(api, "rm-north")
+    with django_capture_on_commit_callbacks(execute=True):
+        other = rm.post("/api/reports/coaching/", {"store": "BJ-WFJ"}, format="json")
+    sm = _login(api, "sm-bund")
+    assert sm.get(f"/api/reports/coaching/{other.json()['id']}/").status_code == 404
+    assert sm.get(f"/api/reports/coaching/{other.json()['id']}/pdf/").status_code == 404
