@@ -8,7 +8,7 @@ class ActionItemAdmin(admin.ModelAdmin):
     """Read-only: action plans are written by the stores through the API, where the rules live."""
 
     list_display = ("store", "item_key", "standard", "owner", "due_on", "status", "done_at")
-    list_filter = ("status", "due_on", "store__region", "store")
+    list_filter = ("status", "due_on", "store__region")
     list_select_related = ("store",)
     search_fields = ("store__code", "store__name", "item_key", "standard", "action", "owner")
     date_hierarchy = "due_on"

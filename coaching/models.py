@@ -41,9 +41,6 @@ class ActionItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> ActionItemQuerySet:
         return self.filter(scoping.action_item_q(user))
 
-    def open(self) -> ActionItemQuerySet:
-        return self.filter(status=ActionStatus.OPEN)
-
     def overdue(self, today) -> ActionItemQuerySet:
         return self.filter(overdue_q(today))
 

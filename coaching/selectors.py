@@ -27,6 +27,10 @@ RECENTLY_DONE_DAYS = 90
 OPEN = Q(status=ActionStatus.OPEN)
 
 
+def _overdue_flag(today: dt.date) -> Case:
+    return Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def action_items(
     *,
     user,
@@ -44,9 +48,7 @@ def action_items(
     items = (
         ActionItem.objects.visible_to(user)
         .select_related("store", "created_by")
-        .annotate(
-            is_overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
-        )
+        .annotate(is_overdue=_overdue_flag(today))
     )
     if store is not None:
         items = items.filter(store=store)
@@ -113,7 +115,7 @@ def action_plan_for_report(*, store: Store, today: dt.date) -> list[dict]:
         ActionItem.objects.filter(store=store)
         .filter(OPEN | Q(status=ActionStatus.DONE, done_at__gte=done_since))
         .annotate(
-            overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            overdue=_overdue_flag(today),
             group=Case(
                 When(overdue, then=Value(0)), When(OPEN, then=Value(1)), default=Value(2), output_field=IntegerField()
             ),

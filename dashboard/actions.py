@@ -1,20 +1,138 @@
-"""Action plans on the dashboard, from the ``coaching`` app when it is installed.
+"""Action plans on the dashboard, through the ``coaching`` app's services and selectors.
 
-Until then every function here says "not available" and the pages leave the sections out.
+- the store page: the store's action plan, a form prefilled from a weakest standard (store
+  managers of the store and HQ write; the regional manager reads), mark-done / reopen buttons;
+- the comparison: each store's open and overdue actions (one grouped query for all stores);
+- HQ: the stores with overdue actions, with a form to plan a follow-up visit.
+
+Writes go through ``coaching.services`` only, so the rules (who may write, due dates, standards
+the store is held to) are the API's. Without the ``coaching`` app the pages leave these out.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django import forms
 from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.dayparts import Daypart
+from branches.models import Role
+
+DEFAULT_DUE_DAYS = 14
+PLAN_LIMIT = 100
 
 
 def available() -> bool:
-    return False  # switched on when the dashboard integration lands
+    return apps.is_installed("coaching")
 
 
-def attach_counts(*, user, rows: list[dict], today) -> None:
-    return None
+# --- Forms ------------------------------------------------------------------------------------------
 
 
-def store_context(*, request, store, weaknesses: list[dict], form=None) -> dict:
-    return {}
+class ActionForm(forms.Form):
+    item_key = forms.ChoiceField(label=_("Standard"))
+    action = forms.CharField(label=_("Action"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(label=_("Owner"), max_length=120, help_text=_("A name, not an account."))
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, standards: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item_key"].choices = [("", _("Choose a standard")), *standards]
+
+
+class FollowUpForm(forms.Form):
+    window_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    window_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    daypart = forms.ChoiceField(label=_("Daypart"), choices=Daypart.choices)
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: by field where the form has it, else the form's."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def describe_errors(form: forms.Form) -> None:
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{form[name].auto_id}-error"}
+            )
+
+
+# --- Reads --------------------------------------------------------------------------------------------
+
+
+def can_write(user, store) -> bool:
+    """Mirrors ``coaching.services``: the store's own store managers and HQ (who reach the page in scope)."""
+    return user.role in (Role.HQ_ADMIN, Role.STORE_MANAGER) and not store.is_competitor
+
+
+def attach_counts(*, user, rows: list[dict], today: dt.date) -> None:
+    """``row["actions"] = {"open", "overdue"}`` for every comparison row (one query)."""
+    from coaching.selectors import action_overview
+
+    counts = {row["code"]: row for row in action_overview(user=user, today=today)}
+    for row in rows:
+        known = counts.get(row["code"])
+        row["actions"] = {"open": known["open"], "overdue": known["overdue"]} if known else None
+
+
+def standards(store) -> list[tuple[str, str]]:
+    """(key, prompt) of the scored standards the store may plan on, newest wording, scorecard order."""
+    from coaching.models import store_standards
+
+    rows = store_standards(store.pk).order_by(
+        "-section__version__number", "section__position", "position", "id"
+    ).values_list("key", "prompt", "section__position", "position")
+    seen: dict[str, tuple] = {}
+    for key, prompt, section_position, position in rows:
+        seen.setdefault(key, (prompt, section_position, position))
+    return [(key, value[0]) for key, value in sorted(seen.items(), key=lambda kv: (kv[1][1], kv[1][2], kv[0]))]
+
+
+def initial_for(*, weaknesses: list[dict], plan: str | None, today: dt.date) -> dict:
+    """The form prefilled from a weakest standard (``?plan=<key>``, else the weakest one)."""
+    chosen = next((item for item in weaknesses if item["key"] == plan), None)
+    if chosen is None and weaknesses:
+        chosen = weaknesses[0]
+    initial = {"due_on": today + dt.timedelta(days=DEFAULT_DUE_DAYS)}
+    if chosen is not None:
+        initial.update(item_key=chosen["key"], action=chosen["coaching_tip"] or "")
+    return initial
+
+
+def store_context(*, request, store, weaknesses: list[dict], form: ActionForm | None = None) -> dict:
+    from coaching.selectors import action_items
+
+    today = timezone.localdate()
+    items = list(
+        action_items(user=request.user, store=store, today=today)
+        .order_by("-status", "due_on", "id")
+        .values("id", "item_key", "standard", "action", "owner", "due_on", "status", "done_at", "is_overdue")[
+            :PLAN_LIMIT
+        ]
+    )
+    writer = can_write(request.user, store)
+    if writer and form is None:
+        form = ActionForm(
+            standards=standards(store),
+            initial=initial_for(weaknesses=weaknesses, plan=request.GET.get("plan"), today=today),
+        )
+    return {
+        "action_plan": True,
+        "action_items": items,
+        "action_open": sum(1 for item in items if item["status"] == "open"),
+        "action_overdue": sum(1 for item in items if item["is_overdue"]),
+        "action_form": form if writer else None,
+        "action_can_write": writer,
+    }

@@ -8,9 +8,11 @@ the API's FilterSets, so a page accepts exactly what the API accepts and shows t
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
@@ -18,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,7 +36,6 @@ from scorecards.models import ScorecardTemplate, Visit, VisitStatus
 from scorecards.models.visits import Channel, Daypart
 from scorecards.services import reviews
 
-COACHING_API = "/api/reports/coaching/"
 WEAKNESS_LIMIT = 5
 
 
@@ -293,7 +294,8 @@ def _store_context(request, code: str, *, dispute_form: DisputeForm | None = Non
         disputes=disputes,
         dispute_form=dispute_form,
         dispute_window_days=reviews.dispute_window().days,
-        coaching_api=COACHING_API,
+        coaching_api=reverse("report-coaching-list"),
+        coaching_fallback_url=reverse("dashboard:coaching-request", kwargs={"code": store.code}),
         period_query=_query({"start": values["start"], "end": values["end"], "scorecard": values["scorecard"]}),
         api_trend_url=reverse("report-store-trend", kwargs={"code": store.code}) + "?" + _query(values),
     )
@@ -356,3 +358,179 @@ def dispute_create(request, code):
     context = _store_context(request, code, dispute_form=form)
     return render(request, "dashboard/store.html", context, status=400)
 
+
+
+# --- Coaching PDF without JavaScript ------------------------------------------------------------------
+
+
+@require_POST
+@manager_page
+def coaching_request(request, code):
+    """Ask for the coaching PDF of the period (the API's service), then watch it on a status page."""
+    from reports import services as report_services
+
+    data = {"start": request.POST.get("start") or None, "end": request.POST.get("end") or None}
+    try:
+        start = dt.date.fromisoformat(data["start"]) if data["start"] else None
+        end = dt.date.fromisoformat(data["end"]) if data["end"] else None
+        report, _created = report_services.coaching_report_request(
+            user=request.user,
+            code=code,
+            start=start,
+            end=end,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            today=timezone.localdate(),
+        )
+    except Store.DoesNotExist:
+        raise Http404 from None
+    except (ValueError, InvalidInput):
+        messages.error(request, _("The coaching report could not be requested for this period."))
+        return redirect("dashboard:store", code=code)
+    return redirect("dashboard:coaching-status", code=code, pk=report.pk)
+
+
+@require_GET
+@manager_page
+def coaching_status(request, code, pk):
+    """The job's status; reloads itself while it runs, then links the PDF (the API's download)."""
+    from reports.models import CoachingReport
+
+    report = (
+        CoachingReport.objects.visible_to(request.user)
+        .filter(store__code=code)
+        .select_related("store")
+        .only("id", "status", "reason", "start", "end", "store__code", "store__name")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    context = {
+        "report": report,
+        "running": report.status in ("queued", "running"),
+        "pdf_url": reverse("report-coaching-pdf", kwargs={"pk": report.pk}),
+        "store_url": reverse("dashboard:store", kwargs={"code": code}),
+    }
+    return render(request, "dashboard/coaching_status.html", context)
+
+
+# --- Action plans (the coaching app) --------------------------------------------------------------
+
+
+def _store_or_404(user, code: str) -> Store:
+    try:
+        return selectors.report_store(user=user, code=code)
+    except Store.DoesNotExist:
+        raise Http404 from None
+
+
+def _back_to_plan(request, code: str):
+    url = reverse("dashboard:store", kwargs={"code": code})
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}#action-plan" if query else f"{url}#action-plan")
+
+
+@require_POST
+@manager_page
+def action_create(request, code):
+    """Commit the store to an action on one standard (``coaching.services.action_item_create``)."""
+    from coaching import services as coaching_services
+
+    store = _store_or_404(request.user, code)
+    if not actions.can_write(request.user, store):
+        raise PermissionDenied(_("Only the store's managers and HQ may change its action plan."))
+    form = actions.ActionForm(request.POST, standards=actions.standards(store))
+    if form.is_valid():
+        try:
+            coaching_services.action_item_create(store=store, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            actions.add_errors(form, error)
+        else:
+            messages.success(request, _("The action was added to the plan."))
+            return _back_to_plan(request, code)
+    actions.describe_errors(form)
+    context = _store_context(request, code, action_form=form)
+    return render(request, "dashboard/store.html", context, status=400)
+
+
+def _action_change(request, code, pk, change):
+    from coaching.selectors import action_items
+
+    store = _store_or_404(request.user, code)
+    item = action_items(user=request.user, store=store).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    change(item=item, by=request.user)  # PermissionDenied (403) for readers such as regional managers
+    return _back_to_plan(request, code)
+
+
+@require_POST
+@manager_page
+def action_complete(request, code, pk):
+    from coaching.services import action_item_complete
+
+    return _action_change(request, code, pk, action_item_complete)
+
+
+@require_POST
+@manager_page
+def action_reopen(request, code, pk):
+    from coaching.services import action_item_reopen
+
+    return _action_change(request, code, pk, action_item_reopen)
+
+
+def _hq_only(user) -> None:
+    if user.role != Role.HQ_ADMIN:
+        raise Http404  # like the API's audit-side lists: the page does not exist for anyone else
+
+
+def _overdue_context(request, *, forms: dict | None = None) -> dict:
+    from coaching.selectors import stores_with_overdue_actions
+
+    today = timezone.localdate()
+    rows = stores_with_overdue_actions(user=request.user, today=today)
+    start = today + dt.timedelta(days=1)
+    end = min(start + dt.timedelta(days=13), (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+              - dt.timedelta(days=1))
+    forms = forms or {}
+    for row in rows:
+        row["form"] = forms.get(row["code"]) or actions.FollowUpForm(
+            prefix=row["code"], initial={"window_start": start, "window_end": end, "daypart": "lunch"}
+        )
+        row["url"] = reverse("dashboard:store", kwargs={"code": row["code"]})
+        row["follow_up_url"] = reverse("dashboard:follow-up", kwargs={"code": row["code"]})
+    return {"rows": rows, "today": today, "nav": "overdue"}
+
+
+@require_GET
+@manager_page
+def overdue_actions(request):
+    """HQ: the stores with overdue actions, each with a form to plan a follow-up visit."""
+    _hq_only(request.user)
+    return render(request, "dashboard/overdue.html", _overdue_context(request))
+
+
+@require_POST
+@manager_page
+def follow_up_create(request, code):
+    """HQ plans a follow-up visit (``coaching.services.followup_visit_plan``); the store never sees it."""
+    from coaching import services as coaching_services
+
+    _hq_only(request.user)
+    store = _store_or_404(request.user, code)
+    form = actions.FollowUpForm(request.POST, prefix=code)
+    if form.is_valid():
+        try:
+            assignment = coaching_services.followup_visit_plan(store=store, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            actions.add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Follow-up visit offered for %(store)s (assignment #%(id)s).")
+                % {"store": store.name, "id": assignment.pk},
+            )
+            return redirect("dashboard:overdue")
+    actions.describe_errors(form)
+    return render(request, "dashboard/overdue.html", _overdue_context(request, forms={code: form}), status=400)

@@ -98,6 +98,8 @@ SAMPLES = {
     "dashboard:comparison": lambda w, x: {},
     "dashboard:store": lambda w, x: {"code": w.bund.code},
     "dashboard:dispute": lambda w, x: {"code": w.bund.code},
+    "dashboard:coaching-request": lambda w, x: {"code": w.bund.code},
+    "dashboard:coaching-status": lambda w, x: {"code": w.bund.code, "pk": x["coaching_report"].pk},
 }
 
 # Admin routes take the same few kinds of argument; the store side is never staff, so every

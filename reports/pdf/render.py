@@ -21,14 +21,21 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
+from PIL import ImageFile
 
 from reports.pdf import assets
 
 assets.preload_subsetter()
+_strict_images = ImageFile.LOAD_TRUNCATED_IMAGES
 
 import weasyprint  # noqa: E402  (HarfBuzz's subsetter must be loaded before WeasyPrint looks for it)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+# WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported, which would let
+# truncated photo uploads through intake (scorecards.photos) in any process that renders PDFs.
+# The report embeds only photos intake already re-encoded, so Pillow's strict default is kept.
+ImageFile.LOAD_TRUNCATED_IMAGES = _strict_images
 
 STYLESHEET = Path(__file__).with_name("coaching.css")
 MEDIA_SCHEME = "media:"

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from scorecards.models import Visit
 from tests import factories
 from tests.dashboard.conftest import between
-from tests.test_incognito import CHECK_IN_LATITUDE, CHECK_IN_LONGITUDE, _traces
+from tests.test_incognito import SAMPLES, _traces, extras  # noqa: F401  (the walk's fixture)
 from tests.traces import shows
 
 STORE_SIDE = ["store_manager_bund", "store_manager_wfj", "regional_manager_east", "regional_manager_north"]
 
 
-def _dashboard_urls(world) -> list[str]:
-    """Every GET page of the dashboard, with sample arguments (the walk below must cover them all)."""
-    samples = {"code": world.bund.code}
+def _dashboard_urls(world, extras) -> list[str]:
+    """Every page of the dashboard, with the invariant walk's sample arguments."""
     urls = []
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and pattern.namespace == "dashboard":
             for child in pattern.url_patterns:
                 assert isinstance(child, URLPattern)
-                kwargs = {name: samples[name] for name in child.pattern.regex.groupindex}
-                urls.append(reverse(f"dashboard:{child.name}", kwargs=kwargs))
+                name = f"dashboard:{child.name}"
+                urls.append(reverse(name, kwargs=SAMPLES[name](world, extras)))
     return urls
 
 
@@ -125,19 +121,16 @@ def test_someone_elses_store_is_404(world, browser, persona, code):
     assert client.post(reverse("dashboard:dispute", kwargs={"code": code}), {}).status_code in (403, 404)
 
 
-def test_the_walk_covers_every_dashboard_page(world):
-    urls = _dashboard_urls(world)
+def test_the_walk_covers_every_dashboard_page(world, extras):
+    urls = _dashboard_urls(world, extras)
     assert {"/", "/login/", "/logout/", "/comparison/", "/stores/SH-BUND/"} <= set(urls)
 
 
 @pytest.mark.parametrize("persona", STORE_SIDE)
-def test_no_dashboard_page_names_or_locates_an_auditor(world, browser, persona):
-    Visit.objects.filter(pk=world.released_bund_visit.pk).update(
-        latitude=Decimal(CHECK_IN_LATITUDE), longitude=Decimal(CHECK_IN_LONGITUDE), distance_m=120
-    )
+def test_no_dashboard_page_names_or_locates_an_auditor(world, browser, extras, persona):
     client = browser.as_user(world.persona(persona))
     traces = [*_traces(world), str(world.released_bund_visit.uuid), str(world.pending_bund_visit.uuid)]
-    for url in _dashboard_urls(world):
+    for url in _dashboard_urls(world, extras):
         for query in ("", "?start=2020-01-01"):
             response = client.get(url + query, follow=True)
             assert response.status_code < 500, url

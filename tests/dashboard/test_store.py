@@ -204,3 +204,31 @@ def test_query_count_stays_constant_as_visits_grow(dataset, browser, django_asse
     client = browser.as_user(world.persona(persona))
     with django_assert_num_queries(queries):
         assert client.get(f"{URL}?{PERIOD}").status_code == 200
+
+
+# --- Coaching PDF without JavaScript ----------------------------------------------------------------
+
+
+def test_the_coaching_pdf_works_without_javascript_too(dataset, browser):
+    from reports.models import CoachingReport
+
+    client = browser.as_user(dataset.world.store_manager_bund)
+    html = client.get(f"{URL}?{PERIOD}").content.decode()
+    fallback = between(html, "<noscript>", "</noscript>")
+    assert 'action="/stores/SH-BUND/coaching-pdf/"' in fallback and 'value="2026-01-01"' in fallback
+    response = client.post("/stores/SH-BUND/coaching-pdf/", {"start": "2026-01-01", "end": "2026-03-31"})
+    assert response.status_code == 302
+    report = CoachingReport.objects.get()
+    assert (report.store, report.start, report.end) == (dataset.world.bund, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert response["Location"] == f"/stores/SH-BUND/coaching-pdf/{report.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert f'data-status="{report.status}"' in page.content.decode()
+    CoachingReport.objects.filter(pk=report.pk).update(status="done")
+    html = client.get(response["Location"]).content.decode()
+    assert f'href="/api/reports/coaching/{report.pk}/pdf/" id="coaching-status-download"' in html
+    assert 'http-equiv="refresh"' not in html
+    # someone else's report and store are not found
+    other = browser.as_user(dataset.world.store_manager_wfj)
+    assert other.get(response["Location"]).status_code == 404
+    assert other.post("/stores/SH-BUND/coaching-pdf/", {}).status_code == 404

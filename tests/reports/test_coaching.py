@@ -362,3 +362,11 @@ def test_the_pdf_shows_the_stores_action_plan_with_its_status_and_a_new_plan_cha
     assert "Actions already recorded" in text
     assert "Fry in smaller batches" in text and "王店长" in text and "overdue" in text
     assert "Greet within 5 seconds" in text and "done" in text
+
+
+def test_loading_the_pdf_engine_keeps_photo_intake_strict_about_truncated_images():
+    from PIL import ImageFile
+
+    import reports.pdf.render  # noqa: F401  (WeasyPrint flips Pillow's flag on import)
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
