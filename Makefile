@@ -34,6 +34,8 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+		|| echo "NOTE: Chromium not found, so the browser tests (tests/e2e) will not run; install Debian's chromium and chromium-driver to run them."
 	$(BIN)/python -m pytest
 
 bench: install
@@ -41,6 +43,8 @@ bench: install
 	$(BIN)/python bench/photo_intake.py
 	$(BIN)/python bench/plan_wave.py
 	$(BIN)/python bench/report_queries.py
+	$(BIN)/python manage.py migrate --noinput >/dev/null && $(BIN)/python manage.py seed_demo >/dev/null
+	$(BIN)/python bench/dashboard_pages.py
 
 lint: install
 	$(BIN)/ruff check .

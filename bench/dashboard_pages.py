@@ -69,7 +69,7 @@ def measure(client, url: str, runs: int, *, language: str | None = None) -> dict
     times.sort()
     return {
         "median": statistics.median(times),
-        "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
         "queries": len(queries),
         "bytes": len(response.content),
     }
@@ -90,8 +90,10 @@ def main() -> None:
     if not Store.objects.filter(code="SH-BUND").exists():
         raise SystemExit(f"No demo data in {database}: run `make demo` (manage.py seed_demo) first.")
     visits = Store.objects.get(code="SH-BUND").visits.count()
-    print(f"Dashboard pages on the demo database {database} ({Store.objects.count()} stores); "
-          f"{args.runs} runs each; SH-BUND has {visits} visits\n")
+    print(
+        f"Dashboard pages on the demo database {database} ({Store.objects.count()} stores); "
+        f"{args.runs} runs each; SH-BUND has {visits} visits\n"
+    )
 
     pages = [
         ("rm-east", "/__bench__/bare/", None, "baseline: bare view (session + user)"),
@@ -104,6 +106,7 @@ def main() -> None:
         ("rm-east", "/stores/SH-BUND/", None, "store page (regional manager)"),
         ("sm-bund", "/stores/SH-BUND/", None, "store page (store manager, dispute form)"),
         ("sm-bund", "/stores/SH-BUND/?start=2026-01-01&end=2026-06-30", "en", "store page, half a year, English"),
+        ("hq", "/actions/overdue/", None, "HQ: stores with overdue actions"),
     ]
     clients: dict[str, Client] = {}
     results = []

@@ -91,9 +91,11 @@ def standards(store) -> list[tuple[str, str]]:
     """(key, prompt) of the scored standards the store may plan on, newest wording, scorecard order."""
     from coaching.models import store_standards
 
-    rows = store_standards(store.pk).order_by(
-        "-section__version__number", "section__position", "position", "id"
-    ).values_list("key", "prompt", "section__position", "position")
+    rows = (
+        store_standards(store.pk)
+        .order_by("-section__version__number", "section__position", "position", "id")
+        .values_list("key", "prompt", "section__position", "position")
+    )
     seen: dict[str, tuple] = {}
     for key, prompt, section_position, position in rows:
         seen.setdefault(key, (prompt, section_position, position))

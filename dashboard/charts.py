@@ -151,9 +151,7 @@ def trend_chart(trend: dict) -> dict | None:
         for v in visits
         if v["score"] is not None
     ]
-    month_points = [
-        (x_of(mid_month(m["month"])), y(m["mean"])) if m["mean"] is not None else None for m in months
-    ]
+    month_points = [(x_of(mid_month(m["month"])), y(m["mean"])) if m["mean"] is not None else None for m in months]
     region_points = [
         (x_of(mid_month(m["month"])), y(m["mean"])) if m["mean"] is not None else None for m in region_months
     ]
@@ -179,7 +177,9 @@ def trend_chart(trend: dict) -> dict | None:
         "points": points,
         "month_path": _path(month_points),
         "month_dots": [
-            {"x": _n(p[0]), "y": _n(p[1]), "month": m} for p, m in zip(month_points, months, strict=True) if p is not None
+            {"x": _n(p[0]), "y": _n(p[1]), "month": m}
+            for p, m in zip(month_points, months, strict=True)
+            if p is not None
         ],
         "region_path": _path(region_points),
         "y_ticks": [{"value": tick, "y": _n(y(tick)), "text_y": _n(y(tick) + 4)} for tick in score_ticks(lo, hi)],

@@ -27,12 +27,13 @@ class DisputeForm(forms.Form):
     def __init__(self, *args, visits: list[dict], items: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visit"].choices = [("", _("Choose a visit"))] + [
-            (visit["reference"], f"{visit['reference']} · {formats.date_format(visit['visited_on'])} · {visit['score']}")
+            (
+                visit["reference"],
+                f"{visit['reference']} · {formats.date_format(visit['visited_on'])} · {visit['score']}",
+            )
             for visit in visits
         ]
-        self.fields["item"].choices = [("", _("Choose a standard"))] + [
-            (item["key"], item["prompt"]) for item in items
-        ]
+        self.fields["item"].choices = [("", _("Choose a standard"))] + [(item["key"], item["prompt"]) for item in items]
         self.items = items
         self.visits = visits
 

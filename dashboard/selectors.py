@@ -72,7 +72,9 @@ def section_benchmark(*, store: Store, period: Period, template_id: int) -> list
         known["rn"] += row["rn"]
         known["rs"] += float(row["rs"] or 0)
         if row["section__version__number"] > known["_v"]:
-            known.update(_v=row["section__version__number"], title=row["section__title"], position=row["section__position"])
+            known.update(
+                _v=row["section__version__number"], title=row["section__title"], position=row["section__position"]
+            )
     result = []
     for known in sorted(by_key.values(), key=lambda k: (k["position"], k["key"])):
         mean = round(known["s"] / known["n"], 2) if known["n"] else None

@@ -119,6 +119,7 @@ def home(request):
             return redirect("dashboard:store", code=stores[0]["code"])
         return render(request, "dashboard/store_list.html", {"stores": stores})
     context = {
+        "nav": "home",
         "is_hq": user.role == Role.HQ_ADMIN,
         "coaching": actions.available(),
         "links": {
@@ -181,6 +182,7 @@ def comparison(request):
         "scorecards": dashboard_selectors.scorecard_choices(),
         "report": None,
         "with_actions": with_actions,
+        "nav": "comparison",
     }
     status = 200
     if cleaned is None:
@@ -265,7 +267,9 @@ def _store_context(request, code: str, *, dispute_form: DisputeForm | None = Non
     trend = selectors.store_trend(user=user, code=code, period=period, template=cleaned["scorecard"])
     scorecard = trend["scorecard"]
     template = _template_stub(scorecard)
-    weaknesses = selectors.store_weaknesses(user=user, code=code, period=period, template=template, limit=WEAKNESS_LIMIT)
+    weaknesses = selectors.store_weaknesses(
+        user=user, code=code, period=period, template=template, limit=WEAKNESS_LIMIT
+    )
     sections, visits, disputes = [], [], []
     if scorecard is not None:
         sections = dashboard_selectors.section_benchmark(store=store, period=period, template_id=scorecard["id"])
@@ -300,8 +304,9 @@ def _store_context(request, code: str, *, dispute_form: DisputeForm | None = Non
         api_trend_url=reverse("report-store-trend", kwargs={"code": store.code}) + "?" + _query(values),
     )
     if actions.available():
-        context.update(actions.store_context(request=request, store=store, weaknesses=weaknesses["results"],
-                                             form=action_form))
+        context.update(
+            actions.store_context(request=request, store=store, weaknesses=weaknesses["results"], form=action_form)
+        )
     return context
 
 
@@ -357,7 +362,6 @@ def dispute_create(request, code):
     form.describe_errors()
     context = _store_context(request, code, dispute_form=form)
     return render(request, "dashboard/store.html", context, status=400)
-
 
 
 # --- Coaching PDF without JavaScript ------------------------------------------------------------------
@@ -491,8 +495,10 @@ def _overdue_context(request, *, forms: dict | None = None) -> dict:
     today = timezone.localdate()
     rows = stores_with_overdue_actions(user=request.user, today=today)
     start = today + dt.timedelta(days=1)
-    end = min(start + dt.timedelta(days=13), (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-              - dt.timedelta(days=1))
+    end = min(
+        start + dt.timedelta(days=13),
+        (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
+    )
     forms = forms or {}
     for row in rows:
         row["form"] = forms.get(row["code"]) or actions.FollowUpForm(

@@ -100,6 +100,11 @@ SAMPLES = {
     "dashboard:dispute": lambda w, x: {"code": w.bund.code},
     "dashboard:coaching-request": lambda w, x: {"code": w.bund.code},
     "dashboard:coaching-status": lambda w, x: {"code": w.bund.code, "pk": x["coaching_report"].pk},
+    "dashboard:action-create": lambda w, x: {"code": w.bund.code},
+    "dashboard:action-complete": lambda w, x: {"code": w.bund.code, "pk": x["action_item"].pk},
+    "dashboard:action-reopen": lambda w, x: {"code": w.bund.code, "pk": x["action_item"].pk},
+    "dashboard:overdue": lambda w, x: {},
+    "dashboard:follow-up": lambda w, x: {"code": w.bund.code},
 }
 
 # Admin routes take the same few kinds of argument; the store side is never staff, so every

@@ -8,9 +8,10 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from tests.reports.conftest import PERIOD, Dataset, dataset  # noqa: F401  (fixture re-exported)
+from tests.reports.conftest import PERIOD, Dataset, dataset
+from tests.test_incognito import extras
 
-__all__ = ["PERIOD", "Dataset", "between", "dataset", "row_of", "text_of"]
+__all__ = ["PERIOD", "Dataset", "between", "dataset", "extras", "row_of", "text_of"]  # fixtures re-exported
 
 
 @pytest.fixture

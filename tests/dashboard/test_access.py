@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import factories
 from tests.dashboard.conftest import between
-from tests.test_incognito import SAMPLES, _traces, extras  # noqa: F401  (the walk's fixture)
+from tests.test_incognito import SAMPLES, _traces
 from tests.traces import shows
 
 STORE_SIDE = ["store_manager_bund", "store_manager_wfj", "regional_manager_east", "regional_manager_north"]
@@ -84,7 +84,8 @@ def test_hq_and_reviewers_get_links_to_planning_review_and_admin(world, browser,
     response = browser.as_user(world.persona(persona)).get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    for href in ("/admin/branches/wave/", "/api/docs/", "/api/review/visits/?status=submitted", "/admin/", "/comparison/"):
+    hrefs = ("/admin/branches/wave/", "/api/docs/", "/api/review/visits/?status=submitted", "/admin/", "/comparison/")
+    for href in hrefs:
         assert f'href="{href}"' in html, href
 
 

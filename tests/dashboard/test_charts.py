@@ -18,7 +18,15 @@ def test_the_score_axis_starts_at_the_tens_below_the_lowest_figure_and_ends_at_1
 
 def test_comparison_chart_places_means_and_clips_intervals_to_the_axis():
     rows = [
-        {"code": "A", "name": "A", "mean": 90.0, "ci_low": 85.0, "ci_high": 104.0, "visits": 5, "not_enough_data": False},
+        {
+            "code": "A",
+            "name": "A",
+            "mean": 90.0,
+            "ci_low": 85.0,
+            "ci_high": 104.0,
+            "visits": 5,
+            "not_enough_data": False,
+        },
         {"code": "B", "name": "B", "mean": None, "ci_low": None, "ci_high": None, "visits": 0, "not_enough_data": True},
         {"code": "C", "name": "C", "mean": 80.0, "ci_low": None, "ci_high": None, "visits": 1, "not_enough_data": True},
     ]

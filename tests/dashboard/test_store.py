@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from coaching.services import action_item_create
 from scorecards.models import Dispute, Visit
 from tests.dashboard.conftest import PERIOD, between, text_of
 from tests.reports.test_api import _more_visits
@@ -63,9 +64,12 @@ def test_section_benchmark_matches_a_hand_count(dataset):
     from scorecards.models import VisitSectionScore
 
     period = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
-    rows = {row["key"]: row for row in section_benchmark(
-        store=dataset.world.bund, period=period, template_id=dataset.world.version.template_id
-    )}
+    rows = {
+        row["key"]: row
+        for row in section_benchmark(
+            store=dataset.world.bund, period=period, template_id=dataset.world.version.template_id
+        )
+    }
     scores = VisitSectionScore.objects.filter(
         visit__status="released", visit__visited_on__range=(period.start, period.end), section__key="food"
     )
@@ -91,8 +95,12 @@ def test_trend_chart_is_inline_svg_with_titles_and_a_table(dataset, browser):
 def test_the_coaching_pdf_button_carries_the_api_contract(dataset, browser):
     html = browser.as_user(dataset.world.store_manager_bund).get(f"{URL}?{PERIOD}").content.decode()
     button = between(html, '<button type="button" class="primary" id="coaching-pdf-button"', ">")
-    for attribute in ('data-url="/api/reports/coaching/"', 'data-store="SH-BUND"', 'data-start="2026-01-01"',
-                      'data-end="2026-03-31"'):
+    for attribute in (
+        'data-url="/api/reports/coaching/"',
+        'data-store="SH-BUND"',
+        'data-start="2026-01-01"',
+        'data-end="2026-03-31"',
+    ):
         assert attribute in button
     assert 'id="coaching-pdf-status"' in html and 'aria-live="polite"' in html
     assert 'id="coaching-pdf-download"' in html
@@ -131,7 +139,10 @@ def test_a_store_manager_disputes_an_item_of_a_recent_visit(dataset, browser):
     assert response["Location"] == f"{URL}?{PERIOD}#disputes"
     dispute = Dispute.objects.get()
     assert (dispute.visit, dispute.item.key, dispute.reason, dispute.raised_by) == (
-        visit, "fries_hot", "They were hot.", world.store_manager_bund
+        visit,
+        "fries_hot",
+        "They were hot.",
+        world.store_manager_bund,
     )
     html = client.get(response["Location"]).content.decode()
     assert "Your dispute was sent to the reviewers." in html
@@ -153,8 +164,12 @@ def test_dispute_errors_are_shown_next_to_their_fields(dataset, browser):
     assert 'id="id_item-error">This item already has an open dispute.' in again.content.decode()
     bad_photo = client.post(
         _dispute_url(),
-        {"visit": visit.reference, "item": "greeted", "reason": "x",
-         "photo": SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")},
+        {
+            "visit": visit.reference,
+            "item": "greeted",
+            "reason": "x",
+            "photo": SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg"),
+        },
     )
     assert bad_photo.status_code == 400 and 'id="id_photo-error"' in bad_photo.content.decode()
     assert Dispute.objects.count() == 1
@@ -189,10 +204,11 @@ def test_regional_managers_see_no_dispute_form_and_cannot_post(dataset, browser)
     [
         # session, user; scorecards (filter form); the store; store_trend's 6 and store_weaknesses'
         # 7 (reports.selectors; each looks the store up again); the section benchmark; the visits;
-        # + the manager's regions (scoping)
-        ("regional_manager_east", 18),
-        # + disputable visits, their items, the store's disputes; no regions to scope by
-        ("store_manager_bund", 20),
+        # + the manager's regions (scoping); the action plan
+        ("regional_manager_east", 19),
+        # + disputable visits, their items, the store's disputes, the standards of the action
+        # form; no regions to scope by
+        ("store_manager_bund", 22),
     ],
 )
 def test_query_count_stays_constant_as_visits_grow(dataset, browser, django_assert_num_queries, persona, queries):
@@ -201,6 +217,15 @@ def test_query_count_stays_constant_as_visits_grow(dataset, browser, django_asse
     with django_assert_num_queries(queries):
         assert client.get(f"{URL}?{PERIOD}").status_code == 200
     _more_visits(world, [world.bund, world.peoples_square, dataset.xintiandi], per_store=8)
+    for key in ("fries_hot", "greeted", "upsell"):
+        action_item_create(
+            store=world.bund,
+            item_key=key,
+            action="x",
+            owner="李",
+            by=world.store_manager_bund,
+            due_on=timezone.localdate() + dt.timedelta(days=3),
+        )
     client = browser.as_user(world.persona(persona))
     with django_assert_num_queries(queries):
         assert client.get(f"{URL}?{PERIOD}").status_code == 200
