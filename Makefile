@@ -45,6 +45,8 @@ bench: install
 	$(BIN)/python bench/report_queries.py
 	$(BIN)/python manage.py migrate --noinput >/dev/null && $(BIN)/python manage.py seed_demo >/dev/null
 	$(BIN)/python bench/dashboard_pages.py
+	$(BIN)/python bench/coaching_pdf.py
+	$(BIN)/python bench/render_all_stores.py
 
 lint: install
 	$(BIN)/ruff check .

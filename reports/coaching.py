@@ -133,12 +133,18 @@ def _evidence(store_id: int, template_versions, period: selectors.Period, keys: 
         .order_by("-visit__visited_on", "-id")
         .values("thumbnail", "width", "height", "visit__visited_on", key=F("item__key"))
     )
-    taken = 0
+    candidates: dict[str, list[dict]] = defaultdict(list)
     for row in photos[: len(keys) * 10]:
-        kept = evidence[row["key"]]["photos"]
-        if len(kept) < PHOTOS_PER_STANDARD and taken < PHOTOS_IN_ALL:
-            kept.append({"path": row["thumbnail"], "date": row["visit__visited_on"]})
-            taken += 1
+        if len(candidates[row["key"]]) < PHOTOS_PER_STANDARD:
+            candidates[row["key"]].append({"path": row["thumbnail"], "date": row["visit__visited_on"]})
+    # Shared out in rounds, weakest standard first: every standard with a photo shows one before
+    # any shows a second, within the report's budget.
+    taken = 0
+    for round_ in range(PHOTOS_PER_STANDARD):
+        for key in keys:
+            if taken < PHOTOS_IN_ALL and len(candidates[key]) > round_:
+                evidence[key]["photos"].append(candidates[key][round_])
+                taken += 1
     return evidence
 
 

@@ -22,7 +22,21 @@ GRID_COLOUR = "#e5e7eb"
 RC = {"svg.fonttype": "path", "svg.hashsalt": "incognito", "font.family": "DejaVu Sans", "font.size": 8}
 
 
-def trend_svg(trend: dict, *, width_cm: float = 17.0, height_cm: float = 6.5) -> str:
+def trend_svg(trend: dict, **size) -> str:
+    buffer = io.StringIO()
+    with matplotlib.rc_context(RC):
+        _trend_figure(trend, **size).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def trend_png(trend: dict, *, dpi: int = 200, **size) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        _trend_figure(trend, **size).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _trend_figure(trend: dict, *, width_cm: float = 17.0, height_cm: float = 6.5) -> Figure:
     """Every visit's score as a dot, the monthly mean as a line, the region's monthly mean dashed.
 
     ``trend`` is ``reports.selectors.store_trend``'s result. A ``Figure`` is built directly (not
@@ -60,6 +74,4 @@ def trend_svg(trend: dict, *, width_cm: float = 17.0, height_cm: float = 6.5) ->
         for side in ("left", "bottom"):
             axes.spines[side].set_color("#9ca3af")
         axes.tick_params(colors="#374151", length=2)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return figure

@@ -370,3 +370,30 @@ def test_loading_the_pdf_engine_keeps_photo_intake_strict_about_truncated_images
     import reports.pdf.render  # noqa: F401  (WeasyPrint flips Pillow's flag on import)
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_evidence_photos_are_shared_out_one_per_standard_before_any_gets_a_second(dataset):
+    from reports import coaching, selectors
+
+    world = dataset.world
+    visits = dataset.bund_visits
+    photos = []
+    for number, (visit, key) in enumerate(
+        [(visits[1], "fries_hot"), (visits[1], "fries_hot"), (visits[1], "fries_hot"),
+         (visits[2], "greeted"), (visits[3], "greeted")], start=1
+    ):
+        buffer = io.BytesIO()
+        Image.new("RGB", (48, 36), (number * 40, 90, 60)).save(buffer, "JPEG")
+        photo = VisitPhoto(
+            uuid=f"00000000-0000-0000-0000-0000000000{number:02d}",
+            visit=visit,
+            status=PhotoStatus.RECEIVED,
+            item=visit.version.sections.get(items__key=key).items.get(key=key),
+        )
+        photo.thumbnail.save("t.jpg", ContentFile(buffer.getvalue()), save=False)
+        photo.save()
+        photos.append(photo)
+    evidence = coaching._evidence(world.bund.pk, selectors._versions(world.version.template_id),
+                                  selectors.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+                                  ["fries_hot", "greeted", "upsell"])
+    assert [len(evidence[key]["photos"]) for key in ("fries_hot", "greeted", "upsell")] == [2, 2, 0]
