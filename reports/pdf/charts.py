@@ -29,13 +29,6 @@ def trend_svg(trend: dict, **size) -> str:
     return buffer.getvalue()
 
 
-def trend_png(trend: dict, *, dpi: int = 200, **size) -> bytes:
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
-        _trend_figure(trend, **size).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
-
-
 def _trend_figure(trend: dict, *, width_cm: float = 17.0, height_cm: float = 6.5) -> Figure:
     """Every visit's score as a dot, the monthly mean as a line, the region's monthly mean dashed.
 
