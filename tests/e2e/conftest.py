@@ -84,7 +84,6 @@ def browser(tmp_path, downloads):
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,1000",
-        "--lang=zh-CN",
         f"--user-data-dir={tmp_path / 'profile'}",
     ):
         options.add_argument(flag)
@@ -109,14 +108,17 @@ def browser(tmp_path, downloads):
 @pytest.fixture
 def screenshot(browser):
     """``screenshot(name)``: the whole page (not just the viewport) as test-artifacts/screenshots/<name>.png;
-    ``screenshot(name, element)``: just that element."""
+    ``screenshot(name, element)``: just that element; ``full_page=False``: just the viewport."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str, element=None) -> Path:
+    def take(name: str, element=None, *, full_page: bool = True) -> Path:
         path = SCREENSHOTS / f"{name}.png"
         if element is not None:  # just that part of the page, e.g. the coaching PDF card
             browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
             assert element.screenshot(str(path)), name
+            return path
+        if not full_page:  # what the viewport shows, e.g. where the focus is
+            assert browser.save_screenshot(str(path)), name
             return path
         size = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
         # Captured beyond the viewport, the page loses its scroll bar and lays out that much wider.
@@ -155,16 +157,15 @@ class Dashboard:
     browser: object
     url: str
     downloads: Path
-    screenshot: object
     auditor_traces: list[str]
-    pages_checked: list[str] = field(default_factory=list)
+    pages_checked: list[str] = field(default_factory=list)  # paths assert_incognito looked at
 
     # --- Finding and waiting ---------------------------------------------------------------------
 
-    def wait(self, seconds: float = WAIT):
+    def wait(self, seconds: float = WAIT, *, ignoring: tuple = ()):
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.browser, seconds)
+        return WebDriverWait(self.browser, seconds, ignored_exceptions=ignoring or None)
 
     def find(self, testid: str):
         from selenium.webdriver.common.by import By
@@ -180,16 +181,26 @@ class Dashboard:
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support import expected_conditions as ec
 
-        return self.wait(seconds).until(ec.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
+        return self.wait(seconds).until(
+            ec.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]'))
+        )
 
     def click_and_wait_for_new_page(self, element) -> None:
-        """Click something that loads a page, and wait until the old page is gone and the new one loaded."""
-        from selenium.webdriver.support import expected_conditions as ec
+        """Click something that loads a page, and wait until the new page has replaced the old one.
 
-        html = self.browser.find_element("tag name", "html")
+        The old page is marked in its ``window``; a navigation brings a fresh ``window``. (Waiting
+        for the old ``<html>`` to go stale races with Chromium: while the page is swapped, asking
+        about the old node may fail with "Node ... does not belong to the document".)
+        """
+        from selenium.common.exceptions import WebDriverException
+
+        self.browser.execute_script("window.__e2eOldPage = true;")
         element.click()
-        self.wait().until(ec.staleness_of(html))
-        self.wait().until(lambda driver: driver.execute_script("return document.readyState") == "complete")
+        # While the documents are swapped, a question to the page may fail: ask again.
+        self.wait(ignoring=(WebDriverException,)).until(
+            lambda driver: driver.execute_script("return !window.__e2eOldPage && document.readyState === 'complete'"),
+            "the click did not load a new page",
+        )
 
     def go(self, path: str) -> None:
         self.browser.get(self.url + path)
@@ -368,7 +379,5 @@ class Dashboard:
 
 
 @pytest.fixture
-def dashboard(demo_site, browser, downloads, screenshot, auditor_traces) -> Dashboard:
-    return Dashboard(
-        browser=browser, url=demo_site.url, downloads=downloads, screenshot=screenshot, auditor_traces=auditor_traces
-    )
+def dashboard(demo_site, browser, downloads, auditor_traces) -> Dashboard:
+    return Dashboard(browser=browser, url=demo_site.url, downloads=downloads, auditor_traces=auditor_traces)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 
@@ -18,19 +19,19 @@ from scorecards.models import Visit, VisitStatus
 from tests.e2e.helpers import assert_sorted, chart, chinese_ui, english_ui, number
 from tests.traces import shows
 
-# Column of the league table -> (cell index, how to read it, first direction of a click).
+# Column of the league table -> (how to read a row's value, whether the first click sorts descending).
 COLUMNS = {
-    "rank": (0, lambda row: number(row["cells"][0]), False),
-    "store": (1, lambda row: (row["name"], row["key"]), False),
-    "mean": (2, lambda row: number(row["cells"][2]), True),
-    "visits": (3, lambda row: number(row["cells"][3]), True),
-    "interval": (4, lambda row: number(row["cells"][4]), True),  # the interval's lower end
-    "change": (5, lambda row: number(row["cells"][5]), True),
-    "weakest": (6, lambda row: number(row["cells"][6], last=True), False),  # the weakest section's mean
-    "complaint": (7, lambda row: number(row["cells"][7]), True),
-    "critical": (8, lambda row: number(row["cells"][8]), True),
-    "actions_open": (9, lambda row: number(row["cells"][9]), True),
-    "actions_overdue": (10, lambda row: number(row["cells"][10]), True),
+    "rank": (lambda row: number(row["cells"][0]), False),  # "1-5": the best rank of the band
+    "store": (lambda row: (row["name"], row["key"]), False),
+    "mean": (lambda row: number(row["cells"][2]), True),
+    "visits": (lambda row: number(row["cells"][3]), True),
+    "interval": (lambda row: number(row["cells"][4]), True),  # the interval's lower end
+    "change": (lambda row: number(row["cells"][5]), True),
+    "weakest": (lambda row: number(row["cells"][6], last=True), False),  # the weakest section's mean
+    "complaint": (lambda row: number(row["cells"][7]), True),
+    "critical": (lambda row: number(row["cells"][8]), True),
+    "actions_open": (lambda row: number(row["cells"][9]), True),
+    "actions_overdue": (lambda row: number(row["cells"][10]), True),
 }
 
 
@@ -62,6 +63,13 @@ def _check_comparison_chart(dashboard, rows: list[dict]) -> None:
         assert drawn["left"] <= point["x"] <= drawn["right"] and drawn["top"] <= point["y"] <= drawn["bottom"]
         by_mean.append((float(means[name]), point["x"]))
     assert [x for _mean, x in sorted(by_mean)] == sorted(x for _mean, x in by_mean)
+
+
+def _league_table_fits(dashboard) -> bool:
+    return dashboard.browser.execute_script(
+        "var table = document.getElementById('league-table');"
+        "return table.offsetWidth <= table.parentElement.clientWidth;"
+    )
 
 
 def _sort_by(dashboard, column: str) -> list[dict]:
@@ -100,7 +108,7 @@ def test_rm_east_compares_sorts_filters_downloads_and_opens_a_store(dashboard, s
     assert focus["testid"] == "skip-link", focus
     assert focus["focusVisible"] and focus["outlineStyle"] != "none" and focus["outlineWidth"] >= 2, focus
     assert focus["top"] >= 0 and focus["bottom"] <= focus["viewportHeight"] and focus["width"] > 20, focus
-    screenshot("keyboard-skip-link", dashboard.find("skip-link"))
+    screenshot("keyboard-skip-link", full_page=False)
     dashboard.press("\ue007")  # Enter
     dashboard.wait().until(lambda _driver: dashboard.focus()["id"] == "main")
     assert dashboard.browser.current_url.endswith("#main")
@@ -109,19 +117,21 @@ def test_rm_east_compares_sorts_filters_downloads_and_opens_a_store(dashboard, s
     rows = _all_rows(dashboard)
     assert {row["key"] for row in rows} == east, rows
     assert len(rows) == len(east)  # no store twice
-    assert dashboard.by_id("comparison-summary").text.split()  # the summary is there
+    stores, _ranked, visits, _mean = (value.text for value in dashboard.find_all("#comparison-summary .stat .value"))
+    assert int(stores) == len(east) and int(visits) == sum(number(row["cells"][3]) for row in rows)
     assert not any(dashboard.find_all('[data-testid="store-link-BJ-WFJ"], [data-store^="BJ-"]'))
     _check_comparison_chart(dashboard, rows)
     assert chinese_ui(dashboard.ui_texts()) == []
+    assert _league_table_fits(dashboard)  # every column on a desktop, no sideways scrolling
     dashboard.assert_incognito()
     screenshot("comparison-zh")
 
     # --- Sorting reorders the rows, by the numbers in the cells, both ways ---------------------------
     default_order = [row["key"] for row in dashboard.rows("league-table")]
     orders = {}
-    for column, (_index, read, descending) in COLUMNS.items():
+    for column, (read, descending) in COLUMNS.items():
         sorted_rows = _sort_by(dashboard, column)
-        assert {row["key"] for row in sorted_rows} == {row["key"] for row in dashboard.rows("league-table")}
+        assert sorted(row["key"] for row in sorted_rows) == sorted(default_order)  # the same stores, reordered
         assert_sorted([read(row) for row in sorted_rows], descending=descending, what=column)
         aria = _aria_sorts(dashboard)
         assert aria.pop(f"sort-{column}") == ("descending" if descending else "ascending"), column
@@ -132,13 +142,18 @@ def test_rm_east_compares_sorts_filters_downloads_and_opens_a_store(dashboard, s
         assert_sorted([read(row) for row in reversed_rows], descending=not descending, what=f"-{column}")
         assert _aria_sorts(dashboard)[f"sort-{column}"] == ("ascending" if descending else "descending")
     assert orders["store"] != default_order  # a click really moves rows
-    assert orders["store"] == sorted(orders["store"], key=lambda code: next(r["name"] for r in rows if r["key"] == code))
+    assert orders["store"] == sorted(
+        orders["store"], key=lambda code: next(r["name"] for r in rows if r["key"] == code)
+    )
     assert orders["mean"] != orders["store"]
     assert len({tuple(order) for order in orders.values()}) >= 3
 
     # --- The CSV link downloads this comparison: 华东's stores only, naming nobody --------------------
     page = {row["key"]: row for row in _all_rows(dashboard)}
-    period = (dashboard.by_id("filter-start").get_attribute("value"), dashboard.by_id("filter-end").get_attribute("value"))
+    period = (
+        dashboard.by_id("filter-start").get_attribute("value"),
+        dashboard.by_id("filter-end").get_attribute("value"),
+    )
     dashboard.find("comparison-csv").click()
     path = dashboard.wait_for_download(".csv")
     assert path.name == f"comparison-ALL-{period[0]}-{period[1]}.csv"
@@ -148,7 +163,8 @@ def test_rm_east_compares_sorts_filters_downloads_and_opens_a_store(dashboard, s
     assert {line["region_code"] for line in lines} <= _regions_under("EAST")
     for line in lines:  # the file says what the page says
         cells = page[line["store_code"]]["cells"]
-        assert int(line["visits"]) == number(cells[3]) and f"{float(line['mean']):.2f}" == cells[2], (line, cells)
+        mean = Decimal(line["mean"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # as the page rounds
+        assert int(line["visits"]) == number(cells[3]) and str(mean) == cells[2], (line, cells)
     assert "上海外滩餐厅" in content and "北京" not in content and "BJ-" not in content
     for trace in dashboard.auditor_traces:
         assert not shows(trace, content), trace
@@ -253,6 +269,7 @@ def test_rm_east_compares_sorts_filters_downloads_and_opens_a_store(dashboard, s
     assert {row["key"] for row in rows} == east
     _check_comparison_chart(dashboard, rows)
     assert english_ui(dashboard.ui_texts()) == []
+    assert _league_table_fits(dashboard)  # the longer English headings wrap instead of pushing columns away
     dashboard.assert_incognito()
     screenshot("comparison-en")
     sorted_rows = _sort_by(dashboard, "visits")
@@ -263,6 +280,9 @@ def test_rm_east_compares_sorts_filters_downloads_and_opens_a_store(dashboard, s
     assert "Released visits" in dashboard.text() and english_ui(dashboard.ui_texts()) == []
     dashboard.assert_incognito()
     screenshot("store-rm-east-en")
+
+    # Every page the manager saw was checked for the auditors' names, codes and usernames.
+    assert set(dashboard.pages_checked) >= {"/comparison/", "/stores/SH-BUND/", "/stores/SH-PVG/", "/stores/BJ-WFJ/"}
 
     dashboard.sign_out()
     dashboard.go("/comparison/")

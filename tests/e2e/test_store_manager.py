@@ -168,12 +168,17 @@ def test_sm_bund_sees_the_trend_generates_the_coaching_pdf_and_plans_actions(das
     screenshot("store-en")
     text = _generate_and_download_pdf(dashboard, screenshot, language="en")
     assert "COACHING REPORT" in text and "Period:" in text  # an English report, about the same store
-    _plan_an_action(dashboard, screenshot, row=2, action="Brief every shift on the menu (e2e)", owner="Shift lead", language="en")
+    _plan_an_action(
+        dashboard, screenshot, row=2, action="Brief every shift on the menu (e2e)", owner="Shift lead", language="en"
+    )
     assert english_ui(dashboard.ui_texts()) == []
     dashboard.assert_incognito()
 
     # Both reports are in the downloads folder, and nothing else is.
     assert sorted(path.suffix for path in dashboard.downloads.iterdir()) == [".pdf", ".pdf"]
+
+    assert set(dashboard.pages_checked) >= {STORE, "/stores/SH-PPL/", "/stores/BJ-WFJ/"}
+    assert dashboard.pages_checked.count(STORE) >= 4  # zh, after the plan changed, en, after the English action
 
     dashboard.sign_out()
     assert dashboard.language() == "en"  # the choice outlives the session's end
