@@ -231,6 +231,8 @@ def _month_means(months: list[str], by_month: dict[str, tuple[int, float]]) -> l
 
 
 SCORE = as_float("score")
+# Every score (visit, section) lies in 0..100, so an interval of a mean is cut to that range.
+SCORE_BOUNDS = (0.0, 100.0)
 EMPTY = statistics.mean_interval(0, 0, 0)
 
 
@@ -310,8 +312,8 @@ def store_trend(*, user, code: str, period: Period, template: ScorecardTemplate 
     )
     result["months"] = _trend_months(months, by_month)
     result["change"] = _change(
-        statistics.mean_interval(int(current["n"]), current["sy"], current["syy"]),
-        statistics.mean_interval(int(before["n"]), before["sy"], before["syy"]),
+        statistics.mean_interval(int(current["n"]), current["sy"], current["syy"], bounds=SCORE_BOUNDS),
+        statistics.mean_interval(int(before["n"]), before["sy"], before["syy"], bounds=SCORE_BOUNDS),
         period.previous.as_dict(),
     )
     result["slope"] = _slope_dict(
@@ -551,8 +553,12 @@ def comparison(
     previous_period = previous.as_dict()
     for store in store_rows:
         figures = stats.get(store["id"], {})
-        current = statistics.mean_interval(figures.get("n", 0), figures.get("sy", 0), figures.get("syy", 0))
-        before = statistics.mean_interval(figures.get("pn", 0), figures.get("psy", 0), figures.get("psyy", 0))
+        current = statistics.mean_interval(
+            figures.get("n", 0), figures.get("sy", 0), figures.get("syy", 0), bounds=SCORE_BOUNDS
+        )
+        before = statistics.mean_interval(
+            figures.get("pn", 0), figures.get("psy", 0), figures.get("psyy", 0), bounds=SCORE_BOUNDS
+        )
         estimates.append(current)
         tests = figures.get("tests", 0)
         passed = figures.get("passed", 0)
@@ -588,7 +594,10 @@ def comparison(
 
     brand = [stats.get(store["id"], {}) for store in store_rows if not store["is_competitor"]]
     overall = statistics.mean_interval(
-        sum(f.get("n", 0) for f in brand), sum(f.get("sy", 0) for f in brand), sum(f.get("syy", 0) for f in brand)
+        sum(f.get("n", 0) for f in brand),
+        sum(f.get("sy", 0) for f in brand),
+        sum(f.get("syy", 0) for f in brand),
+        bounds=SCORE_BOUNDS,
     )
     result["summary"] = {
         "stores": len(rows),

@@ -102,14 +102,24 @@ def mean_sd(n: int, total: float, total_sq: float) -> tuple[float | None, float 
     return mean, math.sqrt(squares / (n - 1))
 
 
-def mean_interval(n: int, total: float, total_sq: float) -> MeanEstimate:
-    """Mean, SD and the 95 % t interval of the mean, from sums."""
+def mean_interval(
+    n: int, total: float, total_sq: float, *, bounds: tuple[float, float] | None = None
+) -> MeanEstimate:
+    """Mean, SD and the 95 % t interval of the mean, from sums.
+
+    ``bounds``: the range the values can take (scores: 0..100). The t interval of a few scattered
+    values can reach past it (two visits at 40 and 100 give -5.5..174.9), which no mean can;
+    the interval is cut to the range so nobody reads an impossible score.
+    """
     n = int(n or 0)
     mean, sd = mean_sd(n, total or 0, total_sq or 0)
     if mean is None or sd is None:
         return MeanEstimate(n=n, mean=mean, sd=sd, low=None, high=None)
     half = t_975(n - 1) * sd / math.sqrt(n)
-    return MeanEstimate(n=n, mean=mean, sd=sd, low=mean - half, high=mean + half)
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return MeanEstimate(n=n, mean=mean, sd=sd, low=low, high=high)
 
 
 @dataclass(frozen=True)

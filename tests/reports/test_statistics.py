@@ -216,3 +216,16 @@ def test_identical_intervals_share_one_band():
     bands = rank_bands([est(3, 80, 90)] * 4, min_visits=3)
     assert {band.label for band in bands} == {"1-4"}
     assert not math.isnan(bands[0].best)
+
+
+def test_an_interval_is_cut_to_the_range_scores_can_take():
+    # Two visits at 40 and 100: the t interval runs from about -241 to 381; no mean can.
+    assert mean_interval(*sums([40, 100])).low < 0
+    estimate = mean_interval(*sums([40, 100]), bounds=(0, 100))
+    assert (estimate.low, estimate.high) == (0, 100) and estimate.mean == 70
+
+
+@given(st.lists(scores, min_size=2, max_size=30))
+def test_a_bounded_interval_stays_in_range_and_still_holds_the_mean(values):
+    estimate = mean_interval(*sums(values), bounds=(0, 100))
+    assert 0 <= estimate.low <= estimate.mean <= estimate.high <= 100
