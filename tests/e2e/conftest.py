@@ -374,7 +374,12 @@ class Dashboard:
         """``path`` answers 404 (not 403: ids can't be probed), and the page the browser shows says so."""
         assert self.status_of(path) == 404, path
         self.go(path)
-        assert "Not Found" in self.browser.title or "404" in self.browser.title, (path, self.browser.title)
+        from selenium.webdriver.common.by import By
+
+        # The dashboard's own 404 page, in the visitor's language, with a way back home.
+        heading = self.browser.find_element(By.ID, "not-found").text
+        assert heading in ("页面不存在", "Page not found"), (path, heading)
+        assert self.browser.find_element(By.CSS_SELECTOR, "main a[href='/']")
         self.assert_incognito()
 
 
