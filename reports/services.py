@@ -195,7 +195,16 @@ def dispatch(report_id) -> None:
 
     mode = settings.REPORT_JOBS
     if mode == "celery":
-        render_coaching_report.delay(str(report_id))
+        try:
+            render_coaching_report.delay(str(report_id))
+        except Exception:
+            # The row is committed; without this it would stay queued forever behind a 500.
+            logger.exception("Could not queue coaching report %s", report_id)
+            CoachingReport.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+                status=ReportStatus.FAILED,
+                reason="The job queue is unavailable; ask for the report again in a moment.",
+                finished_at=timezone.now(),
+            )
     elif mode == "inline":
         render_coaching_report.apply(args=[str(report_id)], throw=True)
     else:

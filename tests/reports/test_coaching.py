@@ -397,3 +397,20 @@ def test_evidence_photos_are_shared_out_one_per_standard_before_any_gets_a_secon
                                   selectors.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
                                   ["fries_hot", "greeted", "upsell"])
     assert [len(evidence[key]["photos"]) for key in ("fries_hot", "greeted", "upsell")] == [2, 2, 0]
+
+
+def test_an_unreachable_broker_fails_the_job_with_a_reason_instead_of_a_server_error(
+    dataset, api, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    from reports import tasks
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6399")
+
+    settings.REPORT_JOBS = "celery"
+    monkeypatch.setattr(tasks.render_coaching_report, "delay", unreachable)
+    client = api.as_user(dataset.world.store_manager_bund)
+    asked = _request(client, django_capture_on_commit_callbacks)
+    assert asked.status_code == 202
+    job = client.get(f"{URL}{asked.json()['id']}/").json()
+    assert job["status"] == "failed" and "queue is unavailable" in job["reason"]
