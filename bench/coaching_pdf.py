@@ -56,17 +56,9 @@ import uuid
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-try:
-    from bench.report_queries import month_starts, setup_django
-except ImportError:  # ``bench`` shadowed by something else: load the file itself
-    import importlib.util
-
-    _spec = importlib.util.spec_from_file_location("bench_report_queries", ROOT / "bench" / "report_queries.py")
-    _module = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_module)
-    month_starts, setup_django = _module.month_starts, _module.setup_django
-
 from PIL import Image, ImageChops, ImageDraw  # noqa: E402
+
+from bench.report_queries import month_starts, setup_django  # noqa: E402  (after the sys.path line)
 
 THUMB_SIZE = (480, 360)
 PHOTOS_PER_STANDARD = 2

@@ -43,15 +43,7 @@ import uuid
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-try:
-    from bench.report_queries import Builder, month_starts, setup_django
-except ImportError:  # ``bench`` shadowed by something else: load the file itself
-    import importlib.util
-
-    _spec = importlib.util.spec_from_file_location("bench_report_queries", ROOT / "bench" / "report_queries.py")
-    _module = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_module)
-    Builder, month_starts, setup_django = _module.Builder, _module.month_starts, _module.setup_django
+from bench.report_queries import Builder, month_starts, setup_django  # noqa: E402  (after the sys.path line)
 
 ROOT_REGION = "BRAND"  # Builder's brand region
 OBSERVATIONS = [
