@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Max, Q, Sum
 
+from branches.models import Store
 from coaching.models import ActionItem, overdue_q
 from coaching.selectors import action_plan_for_report
 from reports import selectors
@@ -197,7 +198,8 @@ def coaching_report_data(*, user, code: str, period: selectors.Period, today: dt
     Raises ``Store.DoesNotExist`` for a store the user may not see, like the other report reads.
     """
     trend = selectors.store_trend(user=user, code=code, period=period)
-    store = selectors.report_store(user=user, code=code)
+    # The one read of the store this function makes itself (with the address the cover shows).
+    store = Store.objects.visible_to(user).select_related("region").get(code=code)
     weaknesses = selectors.store_weaknesses(user=user, code=code, period=period, limit=WEAKEST_STANDARDS)
     visits = trend["visits"]
     data = {

@@ -18,9 +18,8 @@ from coaching.services import action_item_create
 from reports.models import CoachingReport
 from scorecards.models import Visit
 from scorecards.services import reviews
+from tests.personas import STORE_SIDE
 from tests.traces import shows
-
-STORE_SIDE = ["store_manager_bund", "store_manager_wfj", "regional_manager_east", "regional_manager_north"]
 
 
 def _routes(patterns=None, namespace=None):

@@ -13,20 +13,8 @@ import pytest
 from auditor_api.urls import router as auditor_router
 from backend.api.router import router
 from tests.auditor_api.conftest import certify
+from tests.personas import PERSONAS, STORE_SIDE
 from tests.traces import shows
-
-PERSONAS = [
-    "anonymous",
-    "auditor_a",
-    "auditor_b",
-    "store_manager_bund",
-    "store_manager_wfj",
-    "regional_manager_east",
-    "regional_manager_north",
-    "reviewer",
-    "hq",
-]
-STORE_SIDE = ["store_manager_bund", "store_manager_wfj", "regional_manager_east", "regional_manager_north"]
 
 ROUTES_COVERED = {
     "region-list",

@@ -11,19 +11,8 @@ from branches.models import Assignment, AssignmentStatus
 from coaching.models import ActionItem
 from tests import factories
 from tests.auditor_api.conftest import certify
+from tests.personas import PERSONAS, STORE_SIDE
 
-PERSONAS = [
-    "anonymous",
-    "auditor_a",
-    "auditor_b",
-    "store_manager_bund",
-    "store_manager_wfj",
-    "regional_manager_east",
-    "regional_manager_north",
-    "reviewer",
-    "hq",
-]
-STORE_SIDE = ["store_manager_bund", "store_manager_wfj", "regional_manager_east", "regional_manager_north"]
 # Who sees SH-BUND's plan, and who may write it.
 BUND_READERS = {"store_manager_bund", "regional_manager_east", "reviewer", "hq"}
 BUND_WRITERS = {"store_manager_bund", "hq"}

@@ -7,10 +7,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import factories
 from tests.dashboard.conftest import between
+from tests.personas import STORE_SIDE
 from tests.test_incognito import SAMPLES, _traces
 from tests.traces import shows
-
-STORE_SIDE = ["store_manager_bund", "store_manager_wfj", "regional_manager_east", "regional_manager_north"]
 
 
 def _dashboard_urls(world, extras) -> list[str]:

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from scorecards.models import Visit
 from tests import factories
+from tests.personas import STORE_SIDE
 from tests.reports.conftest import PERIOD, lunch
 from tests.traces import shows
 
@@ -35,7 +36,6 @@ VISIBLE = {
     "reviewer": set(STORES),
     "hq": set(STORES),
 }
-STORE_SIDE = ["store_manager_bund", "store_manager_wfj", "regional_manager_east", "regional_manager_north"]
 
 
 def trend_url(code, query=PERIOD):
