@@ -6,14 +6,24 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format bench clean
+.PHONY: run test install dev-install migrate demo lint check format bench requirements clean
 
-$(BIN)/.installed: requirements.txt
+# Runtime packages (requirements.txt) for `make run`; development tools (requirements-dev.txt) on
+# top for tests and linters. Both files are compiled with every transitive package pinned: edit the
+# `.in` files and run `make requirements`.
+$(BIN)/.python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Incognito needs Python 3.11 or newer"' \
 		|| { echo "Python 3.11+ is required (found $$($(PYTHON) --version 2>&1)); set PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(BIN)/.installed: requirements.txt | $(BIN)/.python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 # The coaching PDF's CJK font and HarfBuzz subsetter, fetched from Debian's packages without root.
@@ -22,6 +32,8 @@ $(PDF_ASSETS): | $(BIN)/.installed
 	$(BIN)/python -m reports.pdf.assets
 
 install: $(BIN)/.installed $(PDF_ASSETS)
+
+dev-install: install $(BIN)/.dev-installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -33,12 +45,15 @@ run: demo
 	@echo "Incognito demo on http://$(HOST):$(PORT)/  (API docs /api/docs/, admin /admin/; password incognito-demo)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+# TEST_WORKERS: parallel test processes (pytest-xdist); `auto` is one per core.
+# INCOGNITO_TEST_NOW=2027-06-30T23:30:00Z moves the clock of the whole run to that instant.
+TEST_WORKERS ?= auto
+test: dev-install
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
 		|| echo "NOTE: Chromium not found, so the browser tests (tests/e2e) will not run; install Debian's chromium and chromium-driver to run them."
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-bench: install
+bench: dev-install
 	$(BIN)/python bench/submit_visit.py
 	$(BIN)/python bench/photo_intake.py
 	$(BIN)/python bench/plan_wave.py
@@ -48,12 +63,22 @@ bench: install
 	$(BIN)/python bench/coaching_pdf.py
 	$(BIN)/python bench/render_all_stores.py
 
-lint: install
+lint: dev-install
 	$(BIN)/ruff check .
 
-format: install
+# What CI checks besides the tests: lint, formatting, migrations that match the models.
+check: dev-install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: dev-install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+requirements: $(BIN)/.dev-installed
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageChops, ImageDraw  # noqa: E402
 
+from backend import clock  # noqa: E402  (after the sys.path line)
 from bench.report_queries import month_starts, setup_django  # noqa: E402  (after the sys.path line)
 
 THUMB_SIZE = (480, 360)
@@ -136,7 +137,6 @@ def thumbnail_jpeg(seed: int) -> bytes:
 def build_store(*, code: str, period, today: dt.date, log) -> dict:
     """Seed the demo brand, then give ``code``'s weakest standards comments, photos and actions."""
     from django.core.files.base import ContentFile
-    from django.utils import timezone
 
     from branches.models import Role, Store, User
     from fixtures.demo import _load, build_demo
@@ -186,7 +186,7 @@ def build_store(*, code: str, period, today: dt.date, log) -> dict:
                 content_type="image/jpeg",
                 width=THUMB_SIZE[0],
                 height=THUMB_SIZE[1],
-                received_at=timezone.now(),
+                received_at=clock.now(),
             )
             photo.thumbnail.save("thumb.jpg", ContentFile(thumbnail_jpeg(seed=photos)), save=False)
             photo.save()
@@ -343,7 +343,7 @@ def main() -> None:
         from reports.selectors import Period
 
         print(f"SQLite {connection.Database.sqlite_version}, WAL; Python {sys.version.split()[0]}; {load()}")
-        today = dt.date.today()
+        today = clock.today()
         months = month_starts(today, args.months)
         period = Period(months[0], today.replace(day=1) - dt.timedelta(days=1))
         built = build_store(code=args.store, period=period, today=today, log=print)

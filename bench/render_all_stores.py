@@ -43,6 +43,7 @@ import uuid
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend import clock  # noqa: E402  (after the sys.path line)
 from bench.report_queries import Builder, month_starts, setup_django  # noqa: E402  (after the sys.path line)
 
 ROOT_REGION = "BRAND"  # Builder's brand region
@@ -63,7 +64,6 @@ def add_evidence(start: dt.date, end: dt.date) -> tuple[int, int]:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
     from django.db import connection, transaction
-    from django.utils import timezone
 
     from scorecards.models import VisitPhoto
     from scorecards.models.photos import PhotoStatus
@@ -82,7 +82,7 @@ def add_evidence(start: dt.date, end: dt.date) -> tuple[int, int]:
         default_storage.save(f"thumbs/bench/{seed:02d}.jpg", ContentFile(thumbnail_jpeg(seed))) for seed in range(12)
     ]
     in_period = "SELECT id FROM scorecards_visit WHERE status = 'released' AND visited_on BETWEEN %s AND %s"
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE scorecards_answer SET comment = CASE id % 4 "
@@ -206,7 +206,7 @@ def main() -> None:
         from reports.models import CoachingReport
 
         print(f"SQLite {connection.Database.sqlite_version}, WAL; Python {sys.version.split()[0]}; {load()}")
-        today = dt.date.today()
+        today = clock.today()
         months = month_starts(today, args.months)
         start = months[-3]
         end = today.replace(day=1) - dt.timedelta(days=1)

@@ -49,6 +49,8 @@ from decimal import Decimal
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend import clock  # noqa: E402  (after the sys.path line)
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SECTIONS = 5
 WEIGHTS = [Decimal(3), Decimal(2), Decimal(2), Decimal(1), Decimal(1)]
@@ -574,7 +576,7 @@ def main() -> None:
         from rest_framework.authtoken.models import Token
 
         install_routes()
-        today = dt.date.today()
+        today = clock.today()
         months = month_starts(today, args.months)
         end = months[-1].replace(day=28) + dt.timedelta(days=4)
         end = end - dt.timedelta(days=end.day)  # the last day of the newest month with visits

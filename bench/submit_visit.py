@@ -34,6 +34,8 @@ from decimal import Decimal
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend import clock  # noqa: E402  (after the sys.path line)
+
 
 def setup_django(var_dir: str) -> None:
     os.environ["INCOGNITO_VAR_DIR"] = var_dir
@@ -49,7 +51,6 @@ def setup_django(var_dir: str) -> None:
 
 
 def build_world(items: int, visits: int):
-    from django.utils import timezone
 
     from branches import services as branch_services
     from branches.models import AuditorCertification, AuditorProfile, Region, Role, Store, User
@@ -81,7 +82,7 @@ def build_world(items: int, visits: int):
     services.scorecard_version_replace_content(version=draft, sections=sections)
     version = services.scorecard_version_publish(version=draft, by=None)
     AuditorCertification.objects.create(auditor=profile, template=template, certified_on=dt.date(2026, 1, 1))
-    today = timezone.localdate()
+    today = clock.today()
     assignments = []
     for _ in range(visits):
         assignment = branch_services.assignment_create(
@@ -96,7 +97,7 @@ def build_world(items: int, visits: int):
 def body_for(assignment, keys, kinds) -> dict:
     from django.utils import timezone
 
-    checked_in = dt.datetime.combine(timezone.localdate(), dt.time(12, 0), timezone.get_current_timezone())
+    checked_in = dt.datetime.combine(clock.today(), dt.time(12, 0), timezone.get_current_timezone())
     values = {"yes_no": True, "scale": 4, "numeric": 45}
     return {
         "uuid": str(uuid.uuid4()),

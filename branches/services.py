@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend import clock
 from branches import selectors
 from branches.models import Assignment, AssignmentStatus, Region, Store, User, Wave, WaveAssignment, WaveStatus
 from branches.models.waves import wave_target_problems
@@ -154,7 +153,7 @@ def assignment_create(
 
 
 def _store_today(assignment: Assignment) -> dt.date:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(assignment.store.timezone)).date()
+    return clock.store_today(assignment.store)
 
 
 def _locked(assignment: Assignment) -> Assignment:
@@ -175,7 +174,7 @@ def assignment_accept(*, assignment: Assignment, auditor: User) -> Assignment:
             assignment.save(update_fields=["status"])
         elif assignment.status == AssignmentStatus.OFFERED:
             assignment.status = AssignmentStatus.ACCEPTED
-            assignment.responded_at = timezone.now()
+            assignment.responded_at = clock.now()
             assignment.save(update_fields=["status", "responded_at"])
             return assignment
     if assignment.status == AssignmentStatus.EXPIRED:
@@ -204,7 +203,7 @@ def assignment_decline(*, assignment: Assignment, auditor: User, reason: str) ->
         )
     assignment.status = AssignmentStatus.DECLINED
     assignment.decline_reason = reason.strip()
-    assignment.responded_at = timezone.now()
+    assignment.responded_at = clock.now()
     assignment.save(update_fields=["status", "decline_reason", "responded_at"])
     return assignment
 
@@ -303,7 +302,7 @@ def _refuse_committed(wave: Wave) -> None:
         raise ValidationError(
             {
                 "status": _("This wave was committed on %(when)s; its assignments exist and it can no longer change.")
-                % {"when": timezone.localtime(wave.committed_at).strftime("%Y-%m-%d %H:%M")}
+                % {"when": wave.committed_at.astimezone(clock.zone()).strftime("%Y-%m-%d %H:%M")}
             }
         )
 
@@ -369,7 +368,7 @@ def wave_commit(*, wave: Wave, by: User) -> list[Assignment]:
     )
     WaveAssignment.objects.bulk_create([WaveAssignment(wave=wave, assignment=a) for a in assignments])
     wave.status = WaveStatus.COMMITTED
-    wave.committed_at = timezone.now()
+    wave.committed_at = clock.now()
     wave.committed_by = by
     wave.save(update_fields=["status", "committed_at", "committed_by"])
     return assignments

@@ -16,6 +16,7 @@ import datetime as dt
 from django.db.models import BooleanField, Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from backend import clock
 from branches import scoping
 from branches.models import Store
 from coaching.models import ActionItem, ActionStatus, overdue_q
@@ -44,7 +45,7 @@ def action_items(
     ``overdue=True`` keeps overdue actions only, ``False`` everything else; ``today`` defaults
     to the local date.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     items = (
         ActionItem.objects.visible_to(user)
         .select_related("store", "created_by")

@@ -10,13 +10,12 @@ does not write for it.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend import clock
 from branches import services as branch_services
 from branches.dayparts import Daypart
 from branches.models import Assignment, AssignmentStatus, Role, Store, User, Wave
@@ -32,7 +31,7 @@ FOLLOWUP_LOCKOUT_DAYS = Wave._meta.get_field("rotation_lockout_days").default
 
 def store_today(store: Store) -> dt.date:
     """Today in the store's own time zone: due dates are the store's days."""
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(store.timezone)).date()
+    return clock.store_today(store)
 
 
 def _require_writer(user: User, store: Store) -> None:
@@ -108,7 +107,7 @@ def action_item_complete(*, item: ActionItem, by: User) -> ActionItem:
     if item.is_done:
         return item
     item.status = ActionStatus.DONE
-    item.done_at = timezone.now()
+    item.done_at = clock.now()
     item.full_clean()
     item.save(update_fields=["status", "done_at", "updated_at"])
     return item

@@ -11,13 +11,13 @@
 "Today" is the local date of the project's time zone (``TIME_ZONE``).
 """
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from backend import clock
 from backend.api.permissions import IsHQAdmin
 from backend.api.viewsets import ScopedModelViewSet
 from branches.models import Role
@@ -72,7 +72,7 @@ class ActionItemViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scope(self, queryset):
-        return selectors.action_items(user=self.request.user, today=timezone.localdate())
+        return selectors.action_items(user=self.request.user, today=clock.today())
 
     def _output(self, item: ActionItem, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status_code)
@@ -135,7 +135,7 @@ class ActionItemViewSet(ScopedModelViewSet):
         query = OverviewQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         read = selectors.stores_with_overdue_actions if query.validated_data["overdue"] else selectors.action_overview
-        rows = read(user=request.user, today=timezone.localdate())
+        rows = read(user=request.user, today=clock.today())
         return Response(ActionOverviewOut(rows, many=True).data)
 
 

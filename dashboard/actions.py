@@ -16,9 +16,9 @@ import datetime as dt
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
 from branches.dayparts import Daypart
 from branches.models import Role
 
@@ -116,7 +116,7 @@ def initial_for(*, weaknesses: list[dict], plan: str | None, today: dt.date) -> 
 def store_context(*, request, store, weaknesses: list[dict], form: ActionForm | None = None) -> dict:
     from coaching.selectors import action_items
 
-    today = timezone.localdate()
+    today = clock.today()
     items = list(
         action_items(user=request.user, store=store, today=today)
         .order_by("-status", "due_on", "id")

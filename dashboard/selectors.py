@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.utils import timezone
 
+from backend import clock
 from branches.models import Region, Store
 from reports.expressions import as_float
 from reports.selectors import Period, released_visits
@@ -99,7 +99,7 @@ def store_visits(*, user, store: Store, period: Period, template_id: int, now: d
     ``disputable``: released within the dispute window (the service decides, this only offers).
     One query (amendments and open disputes as EXISTS subqueries).
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     opens_after = now - dispute_window()
     rows = (
         released_visits(user=user)
@@ -136,7 +136,7 @@ def store_visits(*, user, store: Store, period: Period, template_id: int, now: d
 
 def disputable_visits(*, user, store: Store, now: dt.datetime | None = None) -> list[dict]:
     """The store's visits released within the dispute window (whatever their visit date), newest first."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return list(
         released_visits(user=user)
         .filter(store=store, released_at__gte=now - dispute_window())

@@ -20,10 +20,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from backend import clock
 from backend.errors import InvalidInput
 from branches.models import Role, Store
 from dashboard import actions, charts
@@ -84,7 +85,7 @@ def _parse(filterset_class, request) -> tuple[dict | None, dict]:
     if not filterset.is_valid():
         return None, {name: list(errors) for name, errors in filterset.errors.items()}
     data = dict(filterset.form.cleaned_data)
-    data["period"] = selectors.resolve_period(start=data.pop("start"), end=data.pop("end"), today=timezone.localdate())
+    data["period"] = selectors.resolve_period(start=data.pop("start"), end=data.pop("end"), today=clock.today())
     if "section" in data:
         data["section"] = data["section"] or None
     return data, {}
@@ -194,7 +195,7 @@ def comparison(request):
         ranked = [row for row in report["results"] if not row["not_enough_data"]]
         unranked = [row for row in report["results"] if row["not_enough_data"]]
         if with_actions:
-            actions.attach_counts(user=user, rows=report["results"], today=timezone.localdate())
+            actions.attach_counts(user=user, rows=report["results"], today=clock.today())
         if sort_column:
             ranked = _sort_rows(ranked, sort_column, descending)
         period_query = _query({"start": values["start"], "end": values["end"], "scorecard": values["scorecard"]})
@@ -383,7 +384,7 @@ def coaching_request(request, code):
             start=start,
             end=end,
             language=translation.get_language() or settings.LANGUAGE_CODE,
-            today=timezone.localdate(),
+            today=clock.today(),
         )
     except Store.DoesNotExist:
         raise Http404 from None
@@ -492,7 +493,7 @@ def _hq_only(user) -> None:
 def _overdue_context(request, *, forms: dict | None = None) -> dict:
     from coaching.selectors import stores_with_overdue_actions
 
-    today = timezone.localdate()
+    today = clock.today()
     rows = stores_with_overdue_actions(user=request.user, today=today)
     start = today + dt.timedelta(days=1)
     end = min(

@@ -11,12 +11,12 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
+from backend import clock
 from branches.models import Region
-from reports.selectors import MAX_PERIOD_DAYS, resolve_period
+from reports.selectors import MAX_PERIOD_DAYS, resolve_period, validate_period_date
 from scorecards.models import ScorecardTemplate, Visit
 from scorecards.models.templates import KEY_REGEX
 
@@ -57,7 +57,7 @@ class ReportPeriodForm(forms.Form):
         if "start" in self.errors or "end" in self.errors:
             return data
         start, end = data.get("start"), data.get("end")
-        period = resolve_period(start=start, end=end, today=timezone.localdate())
+        period = resolve_period(start=start, end=end, today=clock.today())
         if period.start > period.end:
             self.add_error(
                 "end" if end else "start", _("The period must not end before it starts (end: today by default).")
@@ -74,8 +74,12 @@ def _unchanged(queryset, name, value):
 class ReportPeriodFilter(django_filters.FilterSet):
     """``start``, ``end`` (YYYY-MM-DD) and ``scorecard`` (template id or code), shared by every report."""
 
-    start = django_filters.DateFilter(method=_unchanged, label=_("First day of the period (YYYY-MM-DD)"))
-    end = django_filters.DateFilter(method=_unchanged, label=_("Last day of the period (YYYY-MM-DD)"))
+    start = django_filters.DateFilter(
+        method=_unchanged, validators=[validate_period_date], label=_("First day of the period (YYYY-MM-DD)")
+    )
+    end = django_filters.DateFilter(
+        method=_unchanged, validators=[validate_period_date], label=_("Last day of the period (YYYY-MM-DD)")
+    )
     scorecard = ScorecardFilter(method=_unchanged, label=_("Scorecard template id or code"))
 
     class Meta:
@@ -120,7 +124,7 @@ def parse(filterset_class: type[ReportPeriodFilter], request) -> dict:
     if not filterset.is_valid():
         raise ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
     data = dict(filterset.form.cleaned_data)
-    data["period"] = resolve_period(start=data.pop("start"), end=data.pop("end"), today=timezone.localdate())
+    data["period"] = resolve_period(start=data.pop("start"), end=data.pop("end"), today=clock.today())
     if "limit" in data and data["limit"] is None:
         data["limit"] = DEFAULT_LIMIT
     if "section" in data:

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from backend import clock
 from backend.errors import InvalidInput
 from branches.models import Store
 from reports import selectors
@@ -35,8 +35,12 @@ STALE_AFTER = dt.timedelta(minutes=15)
 def coaching_period(*, start: dt.date | None, end: dt.date | None, today: dt.date) -> selectors.Period:
     """The report's period; by default the last 3 calendar months, the current one so far.
 
-    E.g. on 2026-11-24: 2026-09-01 to 2026-11-24.
+    E.g. on 2026-11-24: 2026-09-01 to 2026-11-24. Dates outside ``selectors.PERIOD_EARLIEST``..
+    ``PERIOD_LATEST`` are refused (``InvalidInput`` naming ``start`` or ``end``).
     """
+    errors = selectors.period_bounds_errors(start=start, end=end)
+    if errors:
+        raise InvalidInput(errors)
     end = end or today
     if start is None:
         month = end.month - (DEFAULT_COACHING_MONTHS - 1)
@@ -79,7 +83,7 @@ def coaching_report_request(
         )
         .filter(
             Q(status=ReportStatus.DONE)
-            | Q(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], created_at__gte=timezone.now() - STALE_AFTER)
+            | Q(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], created_at__gte=clock.now() - STALE_AFTER)
         )
         .order_by("-created_at")
         .first()
@@ -112,7 +116,7 @@ def coaching_report_render(*, report_id) -> CoachingReport:
         if report.status != ReportStatus.QUEUED:
             return report
         report.status = ReportStatus.RUNNING
-        report.started_at = timezone.now()
+        report.started_at = clock.now()
         report.save(update_fields=["status", "started_at"])
     try:
         pdf = _render(report)
@@ -126,7 +130,7 @@ def coaching_report_render(*, report_id) -> CoachingReport:
         report.pages = pdf.pages
         report.byte_size = len(pdf.content)
         report.status = ReportStatus.DONE
-        report.finished_at = timezone.now()
+        report.finished_at = clock.now()
         report.full_clean()
         report.save()
     return report
@@ -147,7 +151,7 @@ def _render(report: CoachingReport):
             user=report.requested_by,
             code=report.store.code,
             period=selectors.Period(report.start, report.end),
-            today=timezone.localdate(),
+            today=clock.today(),
         )
     except Store.DoesNotExist:
         raise _Refused("The account that asked for this report may no longer see this store.") from None
@@ -160,7 +164,7 @@ def _render(report: CoachingReport):
 def _finish_failed(report: CoachingReport, reason: str) -> CoachingReport:
     report.status = ReportStatus.FAILED
     report.reason = reason
-    report.finished_at = timezone.now()
+    report.finished_at = clock.now()
     report.save(update_fields=["status", "reason", "finished_at"])
     return report
 
@@ -203,7 +207,7 @@ def dispatch(report_id) -> None:
             CoachingReport.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
                 status=ReportStatus.FAILED,
                 reason="The job queue is unavailable; ask for the report again in a moment.",
-                finished_at=timezone.now(),
+                finished_at=clock.now(),
             )
     elif mode == "inline":
         render_coaching_report.apply(args=[str(report_id)], throw=True)

@@ -12,7 +12,7 @@ store outside the caller's scope is 404.
 
 from django.conf import settings
 from django.http import FileResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -22,6 +22,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from backend import clock
 from backend.api.viewsets import ScopedViewSetMixin
 from branches.models import Store
 from reports import selectors, services
@@ -192,7 +193,7 @@ class CoachingReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.
                 start=data.get("start"),
                 end=data.get("end"),
                 language=data.get("language") or translation.get_language() or settings.LANGUAGE_CODE,
-                today=timezone.localdate(),
+                today=clock.today(),
             )
         except Store.DoesNotExist:
             raise NotFound({"store": [f"No store {data['store']} in your scope."]}) from None

@@ -8,23 +8,74 @@ The tree:  HQ ─┬─ 华东 (EAST) ── 上海黄浦 (SH-HP) ─┬─ SH-B
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
+import time_machine
+from django.db import transaction
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
+from backend import clock
 from branches import services as branch_services
 from branches.models import Region, Role, Store, User
 from scorecards.models import ScorecardVersion, Visit
 from tests import factories
 from tests.auditor_api.conftest import certify
+from tests.demo import DEMO_DAY
+
+# Hypothesis: CI draws the same examples on every run (a red build can be rerun and debugged);
+# developers get fresh random examples. Neither has a deadline: a 2-core machine running the suite
+# in parallel is not a benchmark.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, deadline=None, database=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEST_NOW_VARIABLE = "INCOGNITO_TEST_NOW"
+_session_travel: time_machine.travel | None = None
+
+
+def pytest_configure(config):
+    """``INCOGNITO_TEST_NOW=2027-06-30T23:30:00Z`` moves the whole run's clock there (and lets it tick)."""
+    global _session_travel
+    moved_to = os.environ.get(TEST_NOW_VARIABLE, "").strip()
+    if not moved_to:
+        return
+    try:
+        instant = dt.datetime.fromisoformat(moved_to.replace("Z", "+00:00"))
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_NOW_VARIABLE}={moved_to!r} is not an ISO 8601 date and time") from None
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"{TEST_NOW_VARIABLE}={moved_to!r} needs a zone, e.g. 2027-06-30T23:30:00Z")
+    _session_travel = time_machine.travel(instant, tick=True)
+    _session_travel.start()
+
+
+def pytest_unconfigure(config):
+    global _session_travel
+    if _session_travel is not None:
+        _session_travel.stop()
+        _session_travel = None
+
+
+def pytest_report_header(config):
+    moved_to = os.environ.get(TEST_NOW_VARIABLE, "").strip()
+    zone = os.environ.get("TZ") or "the machine's"
+    if moved_to:
+        return f"clock moved to {moved_to} ({TEST_NOW_VARIABLE}); time zone: {zone}"
+    return f"clock: real time ({TEST_NOW_VARIABLE} not set); time zone: {zone}"
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The production hasher is deliberately slow; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -130,6 +181,36 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture(scope="module")
+def demo_brand(django_db_setup, django_db_blocker):
+    """The demo brand built on ``DEMO_DAY``, once for a whole test module, and rolled back after it.
+
+    The module's tests run with the clock on that day (ticking from its midday in the brand's
+    zone), so "today" for every service is the day the demo was built for, whatever the real date.
+    Each test still runs in its own savepoint inside the module's transaction, so what one test
+    writes is gone for the next. Modules that use it must not use ``transactional_db``.
+    """
+    from django.test import override_settings
+
+    from fixtures.demo import build_demo
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        time_machine.travel(clock.midday(DEMO_DAY), tick=True),
+        transaction.atomic(),
+    ):
+        report = build_demo(today=DEMO_DAY, log=lambda _message: None)
+        yield report
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_brand, db):
+    """A test on the demo brand (see ``demo_brand``)."""
+    return demo_brand
+
+
 @pytest.fixture
 def api():
     """An API client; ``api.as_user(user)`` signs in with a token like the mobile client does."""
@@ -165,13 +246,14 @@ def make_assignment(world):
     def make(*, auditor=None, store=None, version=None, accepted=True, days=(-1, 5), daypart="lunch", scenario=None):
         auditor = auditor or world.auditor_a
         version = version or world.version
+        store = store or world.bund
         certify(auditor, version)
         assignment = branch_services.assignment_create(
-            store=store or world.bund,
+            store=store,
             auditor=auditor,
             version=version,
-            window_start=timezone.localdate() + dt.timedelta(days=days[0]),
-            window_end=timezone.localdate() + dt.timedelta(days=days[1]),
+            window_start=clock.store_today(store) + dt.timedelta(days=days[0]),
+            window_end=clock.store_today(store) + dt.timedelta(days=days[1]),
             daypart=daypart,
             scenario=scenario,
             by=world.hq,

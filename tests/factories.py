@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
+from backend import clock
 from branches.models import AuditorProfile, Region, Role, Store, User
 from scorecards import services
 from scorecards.models import ComplaintScenario, RubricItem, ScorecardVersion
@@ -211,7 +211,7 @@ def record_visit(
     **extra,
 ):
     """A visit stored through the real service, optionally released."""
-    when = when or timezone.now() - dt.timedelta(days=3)
+    when = when or clock.now() - dt.timedelta(days=3)
     given = {**PERFECT_ANSWERS, **(answers or {})}
     visit = services.visit_record(
         store=store,

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from backend import clock
 from coaching.services import action_item_create
 from reports.models import CoachingReport
 from scorecards.models import Visit
@@ -150,7 +151,7 @@ def extras(world, make_assignment):
         "assignment": make_assignment(),
         "action_item": action_item_create(
             store=world.bund, item_key="fries_hot", action="Fry in smaller batches", owner="王经理",
-            due_on=dt.date.today() + dt.timedelta(days=7), by=world.store_manager_bund,
+            due_on=clock.today() + dt.timedelta(days=7), by=world.store_manager_bund,
         ),
         "dispute": reviews.dispute_open(
             visit=world.released_bund_visit, item_key="fries_hot", reason="fresh", by=world.store_manager_bund

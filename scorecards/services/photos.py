@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend import clock
 from backend.errors import InvalidInput
 from scorecards.models import Item, PhotoStatus, Visit, VisitPhoto
 from scorecards.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
@@ -79,7 +80,7 @@ def visit_photo_receive(*, visit: Visit, photo_uuid: uuid_module.UUID, item_key:
     photo.latitude = None if processed.latitude is None else Decimal(str(round(processed.latitude, 6)))
     photo.longitude = None if processed.longitude is None else Decimal(str(round(processed.longitude, 6)))
     photo.status = PhotoStatus.RECEIVED
-    photo.received_at = timezone.now()
+    photo.received_at = clock.now()
     try:
         with transaction.atomic():
             photo.save()

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend import clock
 from backend.errors import InvalidInput
 from branches.models import Role, User
 from scorecards import scoring
@@ -61,7 +61,7 @@ def visit_review_start(*, visit: Visit, by: User) -> Visit:
     visit = _locked(visit)
     _require_status(visit, (VisitStatus.SUBMITTED,), _("taken into review"))
     visit.status = VisitStatus.IN_REVIEW
-    visit.review_started_at = timezone.now()
+    visit.review_started_at = clock.now()
     visit.reviewer = by
     visit.save(update_fields=["status", "review_started_at", "reviewer"])
     return visit
@@ -207,7 +207,7 @@ def visit_resubmit(
     visit.status = VisitStatus.SUBMITTED
     visit.summary = summary
     visit.submission_fingerprint = fingerprint
-    visit.submitted_at = timezone.now()
+    visit.submitted_at = clock.now()
     _rescore(visit, answers)
     return visit, True
 
@@ -226,7 +226,7 @@ def dispute_open(*, visit: Visit, item_key: str, reason: str, by: User, photo: B
         raise ValidationError({"visit": _("Only the store's manager may dispute its visits.")})
     if visit.status != VisitStatus.RELEASED:
         raise ValidationError({"visit": _("Only released visits can be disputed.")})
-    if timezone.now() > visit.released_at + dispute_window():
+    if clock.now() > visit.released_at + dispute_window():
         raise ValidationError(
             {
                 "visit": _("The %(d)d-day dispute window closed on %(when)s.")
@@ -271,6 +271,6 @@ def dispute_resolve(*, dispute: Dispute, by: User, note: str, amended_answer: An
         dispute.status = DisputeStatus.UPHELD
     dispute.resolution_note = note.strip()
     dispute.resolved_by = by
-    dispute.resolved_at = timezone.now()
+    dispute.resolved_at = clock.now()
     dispute.save(update_fields=["status", "resolution_note", "resolved_by", "resolved_at"])
     return dispute

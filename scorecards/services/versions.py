@@ -7,9 +7,9 @@ import itertools
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend import clock
 from branches.models import User
 from scorecards import scoring
 from scorecards.models import (
@@ -122,7 +122,7 @@ def scorecard_version_publish(*, version: ScorecardVersion, by: User) -> Scoreca
         status=VersionStatus.RETIRED
     )
     version.status = VersionStatus.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = clock.now()
     version.published_by = by
     version.save(update_fields=["status", "published_at", "published_by"])
     return version

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_module
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend import clock
 from backend.errors import InvalidInput
 from branches.models import Role, Store, User
 from scorecards import scoring
@@ -102,7 +101,7 @@ def write_answers(
 
 
 def _local_date(store: Store, moment: dt.datetime) -> dt.date:
-    return moment.astimezone(zoneinfo.ZoneInfo(store.timezone)).date()
+    return clock.local_date(moment, store.timezone)
 
 
 def visit_record(
@@ -208,7 +207,7 @@ def visit_release(*, visit: Visit, by: User) -> Visit:
     if visit.status not in (VisitStatus.SUBMITTED, VisitStatus.IN_REVIEW):
         raise ValidationError(_("A %(s)s visit cannot be released.") % {"s": visit.get_status_display()})
     visit.status = VisitStatus.RELEASED
-    visit.released_at = timezone.now()
+    visit.released_at = clock.now()
     visit.released_by = by
     visit.save(update_fields=["status", "released_at", "released_by"])
     return visit

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from auditor_api.urls import router as auditor_router
+from backend import clock
 from backend.api.router import router
 from tests.auditor_api.conftest import certify
 from tests.personas import PERSONAS, STORE_SIDE
@@ -337,7 +338,7 @@ def planned(world):
 
     certify(world.auditor_a, world.version)
     certify(world.auditor_b, world.version)
-    today = dt.date.today()
+    today = clock.today()
     window = {"window_start": today, "window_end": today + dt.timedelta(days=7), "daypart": "lunch"}
     return {
         "a": branch_services.assignment_create(store=world.bund, auditor=world.auditor_a, version=world.version,

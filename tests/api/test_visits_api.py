@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from backend import clock
 from tests import factories
 
 
@@ -14,13 +14,13 @@ def test_visit_filters_by_store_status_and_date_range(world, api):
         store=world.bund,
         version=world.version,
         auditor=world.auditor_b,
-        when=timezone.now() - dt.timedelta(days=200),
+        when=clock.now() - dt.timedelta(days=200),
         release_by=world.reviewer,
     )
-    since = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    since = (clock.today() - dt.timedelta(days=30)).isoformat()
     recent_ids = {row["id"] for row in client.get(f"/api/visits/?store=SH-BUND&date_from={since}").json()["results"]}
     assert old.id not in recent_ids and world.released_bund_visit.id in recent_ids
-    until = (timezone.localdate() - dt.timedelta(days=100)).isoformat()
+    until = (clock.today() - dt.timedelta(days=100)).isoformat()
     assert [row["id"] for row in client.get(f"/api/visits/?date_to={until}").json()["results"]] == [old.id]
 
 

@@ -3,11 +3,12 @@ import uuid
 
 from django.utils import timezone
 
+from backend import clock
 from branches.models import AuditorCertification
 
 
 def _today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def certify(auditor, version):

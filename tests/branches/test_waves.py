@@ -19,21 +19,19 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
+from backend import clock
 from branches import services
 from branches.models import (
     Assignment,
     AssignmentStatus,
     AuditorCertification,
     Region,
-    Store,
     User,
     Wave,
     WaveStatus,
 )
-from fixtures.demo import build_demo
-from scorecards.models import ComplaintScenario, ScorecardVersion, Visit
+from scorecards.models import ComplaintScenario, ScorecardVersion
 from tests import factories
 
 
@@ -43,7 +41,7 @@ def _month_after(day: dt.date) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-NEXT_MONTH = _month_after(timezone.localdate())
+NEXT_MONTH = _month_after(clock.today())
 
 
 def certify(user: User, version: ScorecardVersion) -> None:
@@ -508,52 +506,6 @@ def test_admin_form_refuses_a_wave_without_stores(admin_client, world):
     assert response.status_code == 200
     assert "Choose stores or regions" in response.content.decode()
     assert not Wave.objects.exists()
-
-
-# --- The demo brand ---------------------------------------------------------------------------------
-
-
-def test_demo_december_wave_over_east_china_respects_conflicts_and_rotation(db):
-    build_demo(today=dt.date(2026, 11, 23), log=lambda _message: None)
-    hq = User.objects.get(username="hq")
-    east = Region.objects.get(code="EAST")
-    wave = services.wave_create(
-        name="华东 12 月",
-        version=ScorecardVersion.objects.published().get(template__code="QSR-DINE-IN"),
-        start_date=dt.date(2026, 12, 1),
-        end_date=dt.date(2026, 12, 31),
-        visits_per_store_per_month=2,
-        regions=[east],
-        scenarios=list(ComplaintScenario.objects.all()),
-        complaint_visits_per_store_per_month=1,
-        by=hq,
-    )
-    east_stores = Store.objects.filter(region__path__startswith=east.path, active=True)
-
-    plan = services.wave_preview(wave=wave)
-    assignments = services.wave_commit(wave=wave, by=hq)
-
-    assert plan.total == 2 * east_stores.count()
-    assert len(assignments) == len(plan.slots) > 0
-    for assignment in Assignment.objects.filter(pk__in=[a.pk for a in assignments]).select_related(
-        "auditor__auditor_profile", "store"
-    ):
-        profile = assignment.auditor.auditor_profile
-        assert not profile.conflict_stores.filter(pk=assignment.store_id).exists(), assignment
-        recent = Visit.objects.filter(
-            auditor=assignment.auditor,
-            store=assignment.store,
-            visited_on__gt=assignment.window_start - dt.timedelta(days=90),
-        )
-        assert not recent.exists(), assignment
-        assert assignment.store.city == profile.home_city or profile.willing_to_travel
-        assert assignment.status == AssignmentStatus.OFFERED
-    for gap in plan.unfilled:
-        assert gap.reason and gap.reason_code
-    # SH-BUND is on auditor-02's conflict list; the competitor's store gets no complaint test.
-    assert not any(a.store.code == "SH-BUND" and a.auditor.username == "auditor-02" for a in assignments)
-    assert not any(a.store.is_competitor and a.scenario_id for a in assignments)
-    assert any(a.scenario_id for a in assignments)
 
 
 def test_a_wave_over_explicit_stores_plans_exactly_those(world):

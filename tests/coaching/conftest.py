@@ -8,15 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from backend import clock
 from coaching import services
 from coaching.models import ActionItem
 
 
 @pytest.fixture
 def today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 @pytest.fixture

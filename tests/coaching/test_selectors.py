@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backend import clock
 from coaching import selectors
 from coaching.models import ActionItem, ActionStatus
 from tests import factories
@@ -93,7 +93,7 @@ def test_closed_stores_drop_out_of_the_overview_once_nothing_is_open(world, toda
     world.peoples_square.__class__.objects.filter(pk=world.peoples_square.pk).update(active=False)
 
     assert "SH-PPL" in _by_code(selectors.action_overview(user=world.hq, today=today))
-    ActionItem.objects.filter(pk=item.pk).update(status=ActionStatus.DONE, done_at=timezone.now())
+    ActionItem.objects.filter(pk=item.pk).update(status=ActionStatus.DONE, done_at=clock.now())
     assert "SH-PPL" not in _by_code(selectors.action_overview(user=world.hq, today=today))
 
 
@@ -161,7 +161,7 @@ def test_the_pdf_lists_overdue_then_open_then_recently_done(world, today, make_a
     done_recently = make_action(done=True)
     done_earlier = make_action(done=True)
     done_long_ago = make_action(done=True)
-    now = timezone.now()
+    now = clock.now()
     ActionItem.objects.filter(pk=done_recently.pk).update(done_at=now - dt.timedelta(days=1))
     ActionItem.objects.filter(pk=done_earlier.pk).update(done_at=now - dt.timedelta(days=30))
     ActionItem.objects.filter(pk=done_long_ago.pk).update(done_at=now - dt.timedelta(days=200))
@@ -198,7 +198,7 @@ def test_overview_counts_match_counting_by_hand(world, today, rows):
             owner="y",
             due_on=today + dt.timedelta(days=due),
             status=ActionStatus.DONE if done else ActionStatus.OPEN,
-            done_at=timezone.now() if done else None,
+            done_at=clock.now() if done else None,
             created_by=world.hq,
         )
         for store, due, done in rows

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from backend import clock
 from branches.models import Assignment, AssignmentStatus
 from coaching import services
 from coaching.models import ActionItem, ActionStatus
@@ -94,7 +94,7 @@ def test_a_store_plans_on_the_scorecards_it_was_audited_on_and_a_new_store_on_an
 def test_an_unreleased_visit_does_not_make_its_scorecard_plannable(world, today):
     """Accepting its keys would tell the store a visit happened that it cannot see yet."""
     drive_thru = _drive_thru(world)
-    when = timezone.now() - dt.timedelta(days=1)
+    when = clock.now() - dt.timedelta(days=1)
     visit = scorecard_services.visit_record(
         store=world.bund,
         version=drive_thru,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from backend import clock
 from branches.models import Assignment
 from coaching.models import ActionItem
 from coaching.services import action_item_create
@@ -22,13 +22,13 @@ def _action(world, *, key="fries_hot", due_in=7, store=None, by=None):
         item_key=key,
         action="Fry in smaller batches",
         owner="王经理",
-        due_on=timezone.localdate() + dt.timedelta(days=due_in),
+        due_on=clock.today() + dt.timedelta(days=due_in),
         by=by or world.store_manager_bund,
     )
 
 
 def _overdue(item, days=3):
-    ActionItem.objects.filter(pk=item.pk).update(due_on=timezone.localdate() - dt.timedelta(days=days))
+    ActionItem.objects.filter(pk=item.pk).update(due_on=clock.today() - dt.timedelta(days=days))
 
 
 def test_the_form_is_prefilled_from_a_weakest_standard(dataset, browser):
@@ -43,7 +43,7 @@ def test_the_form_is_prefilled_from_a_weakest_standard(dataset, browser):
     form = between(html, 'id="action-form"', "</form>")
     assert '<option value="fries_hot" selected>' in form
     assert "Serve fries within 5 minutes of frying." in form  # the coaching tip, to edit
-    due = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
+    due = (clock.today() + dt.timedelta(days=14)).isoformat()
     assert f'value="{due}"' in form
     assert weakest
 
@@ -51,7 +51,7 @@ def test_the_form_is_prefilled_from_a_weakest_standard(dataset, browser):
 def test_a_store_manager_adds_an_action_then_marks_it_done_and_reopens_it(dataset, browser):
     world = dataset.world
     client = browser.as_user(world.store_manager_bund)
-    due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    due = (clock.today() + dt.timedelta(days=10)).isoformat()
     response = client.post(
         f"{URL}actions/?{PERIOD}", {"item_key": "fries_hot", "action": "Smaller batches", "owner": "李", "due_on": due}
     )
@@ -76,7 +76,7 @@ def test_a_store_manager_adds_an_action_then_marks_it_done_and_reopens_it(datase
 
 def test_action_errors_are_shown_next_to_their_fields(dataset, browser):
     client = browser.as_user(dataset.world.store_manager_bund)
-    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - dt.timedelta(days=1)).isoformat()
     response = client.post(
         f"{URL}actions/?{PERIOD}", {"item_key": "fries_hot", "action": "x", "owner": "", "due_on": yesterday}
     )
@@ -132,7 +132,7 @@ def test_hq_lists_stores_with_overdue_actions_and_plans_a_follow_up_visit(datase
     html = client.get("/actions/overdue/").content.decode()
     listing = between(html, 'id="overdue-list"', "</form>")
     assert "SH-BUND" in listing and "1 overdue of 1 open actions" in text_of(listing)
-    start = timezone.localdate() + dt.timedelta(days=1)
+    start = clock.today() + dt.timedelta(days=1)
     response = client.post(
         "/actions/overdue/SH-BUND/follow-up/",
         {
@@ -151,7 +151,7 @@ def test_hq_lists_stores_with_overdue_actions_and_plans_a_follow_up_visit(datase
 def test_follow_up_errors_are_shown_next_to_their_fields(dataset, browser):
     _overdue(_action(dataset.world))
     client = browser.as_user(dataset.world.hq)
-    past = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    past = (clock.today() - dt.timedelta(days=2)).isoformat()
     response = client.post(
         "/actions/overdue/SH-BUND/follow-up/",
         {"SH-BUND-window_start": past, "SH-BUND-window_end": past, "SH-BUND-daypart": "lunch"},

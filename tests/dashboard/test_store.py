@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
+from backend import clock
 from coaching.services import action_item_create
 from scorecards.models import Dispute, Visit
 from tests.dashboard.conftest import PERIOD, between, text_of
@@ -177,7 +177,7 @@ def test_dispute_errors_are_shown_next_to_their_fields(dataset, browser):
 
 def test_visits_outside_the_dispute_window_are_not_offered(dataset, browser):
     visit = dataset.bund_visits[0]
-    Visit.objects.filter(pk=visit.pk).update(released_at=timezone.now() - dt.timedelta(days=8))
+    Visit.objects.filter(pk=visit.pk).update(released_at=clock.now() - dt.timedelta(days=8))
     client = browser.as_user(dataset.world.store_manager_bund)
     html = client.get(f"{URL}?{PERIOD}").content.decode()
     assert f'value="{visit.reference}"' not in between(html, 'id="dispute-form"', "</form>")
@@ -224,7 +224,7 @@ def test_query_count_stays_constant_as_visits_grow(dataset, browser, django_asse
             action="x",
             owner="李",
             by=world.store_manager_bund,
-            due_on=timezone.localdate() + dt.timedelta(days=3),
+            due_on=clock.today() + dt.timedelta(days=3),
         )
     client = browser.as_user(world.persona(persona))
     with django_assert_num_queries(queries):

@@ -13,13 +13,14 @@ a screenshot, and check that a page names no auditor.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from backend import clock
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -53,7 +54,7 @@ def demo_site(live_server, transactional_db, settings):
 
     settings.REPORT_JOBS = "thread"
     settings.LANGUAGE_CODE = "zh-hans"
-    build_demo(today=dt.date.today(), log=lambda _message: None)
+    build_demo(today=clock.today(), log=lambda _message: None)
     return live_server
 
 

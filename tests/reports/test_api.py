@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from backend import clock
 from scorecards.models import Visit
 from tests import factories
 from tests.personas import STORE_SIDE
@@ -142,7 +143,7 @@ def test_trend_response_shape(dataset, api):
 def test_default_period_ends_today(dataset, api):
     # The world's own visits are three days old; by default the trend covers the last twelve months.
     body = api.as_user(dataset.world.hq).get("/api/reports/stores/SH-BUND/trend/").json()
-    assert body["period"]["end"] == dt.date.today().isoformat() or body["period"]["end"] >= "2026-11-23"
+    assert body["period"]["end"] == clock.today().isoformat() or body["period"]["end"] >= "2026-11-23"
     assert len(body["months"]) == 12
     assert [row["score"] for row in body["visits"]][-1:] == ["100.0"]
 

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader
 
+from backend import clock
 from reports import services
 from reports.models import CoachingReport, ReportStatus
 from reports.pdf import assets
@@ -348,10 +349,10 @@ def test_the_pdf_shows_the_stores_action_plan_with_its_status_and_a_new_plan_cha
     world = dataset.world
     client = api.as_user(world.store_manager_bund)
     before = _request(client, django_capture_on_commit_callbacks).json()
-    due = dt.date.today() + dt.timedelta(days=10)
+    due = clock.today() + dt.timedelta(days=10)
     late = action_item_create(store=world.bund, item_key="fries_hot", action="Fry in smaller batches",
                               owner="王店长", due_on=due, by=world.store_manager_bund)
-    ActionItem.objects.filter(pk=late.pk).update(due_on=dt.date.today() - dt.timedelta(days=2))
+    ActionItem.objects.filter(pk=late.pk).update(due_on=clock.today() - dt.timedelta(days=2))
     done = action_item_create(store=world.bund, item_key="greeted", action="Greet within 5 seconds",
                               owner="Li Na", due_on=due, by=world.store_manager_bund)
     action_item_complete(item=done, by=world.store_manager_bund)

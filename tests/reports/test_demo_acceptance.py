@@ -1,21 +1,13 @@
 """The demo brand (``make run``) through the report API, signed in as the demo users."""
 
-import datetime as dt
 import re
 
-import pytest
-
 from branches.models import Region, Store
-from fixtures.demo import DEMO_PASSWORD, build_demo
+from fixtures.demo import DEMO_PASSWORD
 
 # The demo's visits run from November 2025 to October 2026 (it was built "on" 2026-11-23).
 PERIOD = "start=2025-11-01&end=2026-11-23"
 RANK = re.compile(r"^\d+(-\d+)?$")
-
-
-@pytest.fixture
-def demo(db):
-    build_demo(today=dt.date(2026, 11, 23), log=lambda _message: None)
 
 
 def _login(api, username):

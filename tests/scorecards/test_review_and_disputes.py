@@ -6,9 +6,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from PIL import Image
 
+from backend import clock
 from scorecards.models import AnswerAmendment, Dispute, Visit, VisitRevision
 from tests.auditor_api.conftest import submission_body
 
@@ -155,7 +155,7 @@ def test_a_dispute_can_be_upheld_and_the_score_stands(world, api):
 
 def test_disputes_close_after_the_window(world, api):
     visit = world.released_bund_visit
-    Visit.objects.filter(pk=visit.pk).update(released_at=timezone.now() - dt.timedelta(days=8))
+    Visit.objects.filter(pk=visit.pk).update(released_at=clock.now() - dt.timedelta(days=8))
     response = dispute(api, world, visit)
     assert response.status_code == 400
     assert "dispute window closed" in response.json()["visit"][0]

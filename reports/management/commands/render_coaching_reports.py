@@ -18,9 +18,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
-from django.utils import timezone
 from tqdm import tqdm
 
+from backend import clock
 from backend.errors import InvalidInput
 from branches.models import Region, Role, Store, User
 from reports.models import CoachingReport, ReportStatus
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         if not codes:
             raise CommandError(f"Region {region} has no active stores.")
 
-        today = timezone.localdate()
+        today = clock.today()
         queued, reused = [], 0
         for code in codes:
             try:
