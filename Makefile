@@ -51,7 +51,7 @@ TEST_WORKERS ?= auto
 test: dev-install
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
 		|| echo "NOTE: Chromium not found, so the browser tests (tests/e2e) will not run; install Debian's chromium and chromium-driver to run them."
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: dev-install
 	$(BIN)/python bench/submit_visit.py

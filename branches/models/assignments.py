@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
 from branches import scoping
 from branches.dayparts import Daypart
 
@@ -50,7 +51,7 @@ class Assignment(models.Model):
     )
     decline_reason = models.TextField(_("decline reason"), blank=True)
     notes = models.TextField(_("notes for the auditor"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
+
 
 class Role(models.TextChoices):
     HQ_ADMIN = "hq_admin", _("HQ admin")
@@ -23,6 +25,8 @@ class User(AbstractUser):
     """Everyone who signs in. One role per account keeps scoping unambiguous."""
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # Django's own default reads the wall clock; this one asks the project's clock.
+    date_joined = models.DateTimeField(_("date joined"), default=clock.now)
     managed_regions = models.ManyToManyField(
         "branches.Region",
         blank=True,

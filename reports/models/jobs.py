@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
 from branches import scoping
 from branches.models import Role
 
@@ -52,7 +53,7 @@ class CoachingReport(models.Model):
     pdf = models.FileField(upload_to=coaching_report_upload_to, blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
     byte_size = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,6 +3,8 @@ import uuid as uuid_module
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
+
 
 def _opaque_name(prefix: str, filename: str) -> str:
     """A storage name that says nothing about who took the photo, where or when."""
@@ -43,7 +45,7 @@ class VisitPhoto(models.Model):
     captured_at = models.DateTimeField(null=True, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    planned_at = models.DateTimeField(auto_now_add=True)
+    planned_at = models.DateTimeField(default=clock.now, editable=False)
     received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

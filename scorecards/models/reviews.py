@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
 from branches import scoping
 from scorecards.models.photos import photo_upload_to
 
@@ -22,7 +23,7 @@ class VisitRevision(models.Model):
     score_uncapped = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     submitted_at = models.DateTimeField()
     returned_note = models.TextField(blank=True)
-    archived_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["visit", "number"]
@@ -40,7 +41,7 @@ class ReviewComment(models.Model):
     item = models.ForeignKey("scorecards.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     comment = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -60,7 +61,7 @@ class AnswerAmendment(models.Model):
     score_after = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     reason = models.TextField(_("reason"))
     amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    amended_at = models.DateTimeField(auto_now_add=True)
+    amended_at = models.DateTimeField(default=clock.now, editable=False)
     dispute = models.ForeignKey(
         "scorecards.Dispute", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
@@ -97,7 +98,7 @@ class Dispute(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = DisputeQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
 from branches import scoping
 
 key_validator_message = _("Use lower-case letters, digits and underscores, starting with a letter.")
@@ -57,7 +58,7 @@ class ScorecardTemplate(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("scorecard template")
@@ -91,7 +92,7 @@ class ScorecardVersion(models.Model):
         help_text=_("A visit with a failed critical item scores at most this."),
     )
     changelog = models.TextField(_("what changed"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

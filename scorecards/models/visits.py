@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
 from branches import scoping
 from branches.dayparts import DAYPART_HOURS, Daypart
 
@@ -106,7 +107,7 @@ class Visit(models.Model):
 
     # SHA-256 of the submitted body: a retry with the same uuid must carry the same body.
     submission_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=clock.now, editable=False)
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     review_started_at = models.DateTimeField(null=True, blank=True)
     reviewer = models.ForeignKey(
