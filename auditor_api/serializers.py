@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from branches.models import Assignment, Store
+from scorecards import scoring
 from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section, Visit, VisitPhoto
 
 # --- Output -----------------------------------------------------------------------------------
@@ -41,8 +42,17 @@ class AssignmentOut(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = [
-            "id", "status", "store", "window_start", "window_end", "daypart", "scorecard_version", "scorecard",
-            "scenario", "notes", "decline_reason",
+            "id",
+            "status",
+            "store",
+            "window_start",
+            "window_end",
+            "daypart",
+            "scorecard_version",
+            "scorecard",
+            "scenario",
+            "notes",
+            "decline_reason",
         ]
 
 
@@ -59,7 +69,11 @@ class OptionOut(serializers.Serializer):
 class BandOut(serializers.Serializer):
     min = serializers.DecimalField(source="lower", max_digits=12, decimal_places=3, coerce_to_string=False)
     max = serializers.DecimalField(
-        source="upper", max_digits=12, decimal_places=3, coerce_to_string=False, allow_null=True,
+        source="upper",
+        max_digits=12,
+        decimal_places=3,
+        coerce_to_string=False,
+        allow_null=True,
         help_text="Exclusive; null means no upper bound.",
     )
     points = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
@@ -74,8 +88,17 @@ class ItemOut(serializers.ModelSerializer):
     class Meta:
         model = Item
         fields = [
-            "key", "prompt", "guidance", "type", "max_points", "unit", "na_allowed", "photo_required", "critical",
-            "options", "bands",
+            "key",
+            "prompt",
+            "guidance",
+            "type",
+            "max_points",
+            "unit",
+            "na_allowed",
+            "photo_required",
+            "critical",
+            "options",
+            "bands",
         ]
 
 
@@ -100,8 +123,17 @@ class OfflineScorecardOut(serializers.ModelSerializer):
 
     class Meta:
         model = ScorecardVersion
-        fields = ["id", "template", "name", "number", "status", "critical_cap", "scale", "sections",
-                  "complaint_scenarios"]
+        fields = [
+            "id",
+            "template",
+            "name",
+            "number",
+            "status",
+            "critical_cap",
+            "scale",
+            "sections",
+            "complaint_scenarios",
+        ]
 
     def get_scale(self, version) -> list[dict]:
         from scorecards.models.templates import SCALE_LABELS
@@ -143,12 +175,8 @@ class VisitReceiptOut(serializers.ModelSerializer):
 
     assignment = serializers.IntegerField(source="assignment_id")
     score = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
-    score_uncapped = serializers.DecimalField(
-        max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True
-    )
-    complaint_score = serializers.DecimalField(
-        max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True
-    )
+    score_uncapped = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
+    complaint_score = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
     sections = SectionScoreOut(source="section_scores", many=True, read_only=True)
     flags = FlagOut(many=True, read_only=True)
     photos_missing = serializers.SerializerMethodField()
@@ -156,8 +184,20 @@ class VisitReceiptOut(serializers.ModelSerializer):
     class Meta:
         model = Visit
         fields = [
-            "uuid", "reference", "assignment", "status", "visited_on", "score", "score_uncapped", "critical_failed",
-            "critical_failures", "complaint_score", "complaint_passed", "sections", "flags", "photos_missing",
+            "uuid",
+            "reference",
+            "assignment",
+            "status",
+            "visited_on",
+            "score",
+            "score_uncapped",
+            "critical_failed",
+            "critical_failures",
+            "complaint_score",
+            "complaint_passed",
+            "sections",
+            "flags",
+            "photos_missing",
         ]
 
     def get_photos_missing(self, visit) -> list[dict]:
@@ -180,8 +220,15 @@ class VisitDetailOut(VisitReceiptOut):
             *VisitReceiptOut.Meta.fields,
             "revision",
             "returned_note",
-            "review_comments", "checked_in_at", "checked_out_at", "answers", "photos",
-            "receipt_number", "receipt_amount", "receipt_time", "submitted_at",
+            "review_comments",
+            "checked_in_at",
+            "checked_out_at",
+            "answers",
+            "photos",
+            "receipt_number",
+            "receipt_amount",
+            "receipt_time",
+            "submitted_at",
         ]
 
 
@@ -199,8 +246,14 @@ class LocationIn(serializers.Serializer):
 class AnswerIn(serializers.Serializer):
     item = serializers.CharField(max_length=64)
     value = serializers.JSONField(
-        required=False, allow_null=True,
-        help_text="yes_no: true/false; scale: 1-5; numeric: a number; choice: an option value; text: a string.",
+        required=False,
+        allow_null=True,
+        help_text=(
+            "yes_no: true/false; scale: 1-5; numeric: a number (JSON number or numeric string), greater than "
+            f"-{scoring.NUMERIC_LIMIT:,} and less than {scoring.NUMERIC_LIMIT:,}, with at most "
+            f"{scoring.NUMERIC_DECIMAL_PLACES} decimal places (anything else is a 400 under answers.<item key>; "
+            "never rounded); choice: an option value; text: a string."
+        ),
     )
     na = serializers.BooleanField(required=False, default=False)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -226,12 +279,14 @@ class AnswersField(serializers.Field):
             if problems:
                 errors[index] = problems
                 continue
-            answers.append({
-                "item": row["item"],
-                "value": row.get("value"),
-                "na": row.get("na", False),
-                "comment": row.get("comment") or "",
-            })
+            answers.append(
+                {
+                    "item": row["item"],
+                    "value": row.get("value"),
+                    "na": row.get("na", False),
+                    "comment": row.get("comment") or "",
+                }
+            )
         if errors:
             raise serializers.ValidationError(errors)
         return answers

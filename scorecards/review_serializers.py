@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scorecards import scoring
 from scorecards.models import Dispute, ReviewComment, VisitPhoto, VisitRevision
 from scorecards.serializers import AmendmentSerializer, AuditSideVisitDetailSerializer
 
@@ -82,9 +83,15 @@ class ReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
+NUMERIC_HELP = (
+    f"A numeric answer is a number greater than -{scoring.NUMERIC_LIMIT:,} and less than {scoring.NUMERIC_LIMIT:,} "
+    f"with at most {scoring.NUMERIC_DECIMAL_PLACES} decimal places; anything else is a 400 under answers.<item key>."
+)
+
+
 class AmendIn(serializers.Serializer):
     item = serializers.CharField(max_length=64)
-    value = serializers.JSONField(required=False, allow_null=True)
+    value = serializers.JSONField(required=False, allow_null=True, help_text=f"The corrected answer. {NUMERIC_HELP}")
     na = serializers.BooleanField(required=False, default=False)
     reason = serializers.CharField(max_length=5000)
 
@@ -132,5 +139,7 @@ class DisputeIn(serializers.Serializer):
 class ResolveIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["upheld", "amended"])
     note = serializers.CharField(max_length=5000)
-    value = serializers.JSONField(required=False, allow_null=True, help_text="The corrected answer, when amended.")
+    value = serializers.JSONField(
+        required=False, allow_null=True, help_text=f"The corrected answer, when amended. {NUMERIC_HELP}"
+    )
     na = serializers.BooleanField(required=False, default=False)

@@ -11,6 +11,12 @@ Rules, exactly:
   by section weight, over sections with any possible points; rounded to one decimal.
 - A failed critical item (earned < max) caps the visit score at the card's critical cap;
   the uncapped score is kept too.
+
+A numeric answer is a finite number with at most ``NUMERIC_DECIMAL_PLACES`` decimal places and
+a magnitude below ``NUMERIC_LIMIT``: exactly what ``Answer.value_number`` (12 digits, 3 of them
+decimals) stores without rounding, so the number stored is the number that was scored. Anything
+else is refused here, by item key, on every path that scores (submission, resubmission,
+amendment, dispute), never rounded.
 """
 
 from __future__ import annotations
@@ -24,6 +30,17 @@ from fractions import Fraction
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 ONE_DECIMAL = Decimal("0.1")
+
+# What a numeric answer may be. Answer.value_number is DecimalField(max_digits=12, decimal_places=3):
+# 9 digits before the point and 3 after, so |value| < 1,000,000,000 with at most 3 decimals fits
+# exactly. Change these together with that column (a test checks that they agree).
+NUMERIC_DECIMAL_PLACES = 3
+NUMERIC_LIMIT = Decimal(1_000_000_000)  # exclusive: -NUMERIC_LIMIT < value < NUMERIC_LIMIT
+NUMERIC_QUANTUM = Decimal(1).scaleb(-NUMERIC_DECIMAL_PLACES)  # 0.001
+NUMERIC_RULE = (
+    f"a numeric answer must be a finite number greater than -{NUMERIC_LIMIT:,} and less than "
+    f"{NUMERIC_LIMIT:,}, with at most {NUMERIC_DECIMAL_PLACES} decimal places"
+)
 
 YES_NO = "yes_no"
 SCALE = "scale"
@@ -145,11 +162,36 @@ def _as_decimal(key: str, value: object) -> Decimal:
         raise AnswerError(key, f"expected a number, got {value!r}")
     try:
         number = Decimal(str(value))
-    except InvalidOperation:
-        raise AnswerError(key, f"expected a number, got {value!r}") from None
+    except (InvalidOperation, ValueError):  # ValueError: an int too long to turn into text
+        raise AnswerError(key, f"expected a number, got {_shown(repr(value))}") from None
     if not number.is_finite():
-        raise AnswerError(key, f"expected a finite number, got {value!r}")
+        raise AnswerError(key, f"expected a finite number, got {_shown(value)}: {NUMERIC_RULE}")
     return number
+
+
+def numeric_value(key: str, value: object) -> Decimal:
+    """A numeric answer as the exact Decimal that is scored and stored, or ``AnswerError``.
+
+    Floats are read through ``str`` (their shortest round-tripping text, so 119.9996 is 119.9996),
+    then held to the documented range and precision; nothing is ever rounded. The result carries
+    exactly ``NUMERIC_DECIMAL_PLACES`` decimals, as the column gives it back.
+    """
+    number = _as_decimal(key, value)
+    if abs(number) >= NUMERIC_LIMIT:
+        raise AnswerError(key, f"{_shown(number)} is out of range: {NUMERIC_RULE}")
+    exact = number.quantize(NUMERIC_QUANTUM)
+    if exact != number:
+        raise AnswerError(
+            key,
+            f"{_shown(number)} has more than {NUMERIC_DECIMAL_PLACES} decimal places: {NUMERIC_RULE}",
+        )
+    return exact
+
+
+def _shown(value: object) -> str:
+    """A number as the caller wrote it, cut short when it is very long."""
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:18]}…{text[-18:]}"
 
 
 def score_item(rule: ItemRule, response: Response | None) -> ItemScore:
@@ -175,11 +217,11 @@ def score_item(rule: ItemRule, response: Response | None) -> ItemScore:
             raise AnswerError(rule.key, f"expected a whole number from 1 to 5, got {value!r}")
         return ItemScore(rule.max_points * (value - 1) / 4, rule.max_points)
     if rule.type == NUMERIC:
-        number = _as_decimal(rule.key, value)
+        number = numeric_value(rule.key, value)
         for band in rule.bands:
             if band.contains(number):
                 return ItemScore(band.points, rule.max_points)
-        raise AnswerError(rule.key, f"{number} is outside every scoring band")
+        raise AnswerError(rule.key, f"{_as_decimal(rule.key, value)} is outside every scoring band")
     if rule.type == CHOICE:
         if not isinstance(value, str) or value not in rule.options:
             raise AnswerError(rule.key, f"{value!r} is not one of the options {sorted(rule.options)}")

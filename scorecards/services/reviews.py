@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import BinaryIO
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from scorecards.models import (
     Dispute,
     DisputeStatus,
     Item,
+    ItemType,
     ReviewComment,
     Visit,
     VisitRevision,
@@ -108,19 +110,38 @@ def visit_reject(*, visit: Visit, by: User, reason: str) -> Visit:
     return visit
 
 
+def _stored_value(answer: Answer) -> object:
+    """The answer as it was scored: a numeric answer is its exact stored Decimal, never a float."""
+    if answer.item.type == ItemType.NUMERIC and answer.value_number is not None and not answer.not_applicable:
+        return answer.value_number
+    return answer.value
+
+
 def _current_answers(visit: Visit) -> dict[str, AnswerInput]:
     return {
-        answer.item.key: AnswerInput(value=answer.value, not_applicable=answer.not_applicable, comment=answer.comment)
+        answer.item.key: AnswerInput(
+            value=_stored_value(answer), not_applicable=answer.not_applicable, comment=answer.comment
+        )
         for answer in Answer.objects.filter(visit=visit).select_related("item", "option")
     }
+
+
+def _snapshot_value(value: object) -> object:
+    """A JSON value for the history: a Decimal becomes the number it is (95, 119.999) when that is exact."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return str(value) if isinstance(value, Decimal) else value
+    number = value.normalize()
+    if number == number.to_integral_value():
+        return int(number)
+    as_float = float(number)
+    return as_float if Decimal(repr(as_float)) == number else str(value)
 
 
 def _answer_snapshot(given: AnswerInput | None) -> dict:
     if given is None:
         return {"value": None, "na": False, "comment": ""}
-    value = given.value
     return {
-        "value": str(value) if hasattr(value, "as_tuple") else value,
+        "value": _snapshot_value(given.value),
         "na": given.not_applicable,
         "comment": given.comment,
     }

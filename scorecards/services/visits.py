@@ -57,7 +57,8 @@ def _answer_fields(item: ItemInfo, given: AnswerInput, item_score: scoring.ItemS
     if item.type == ItemType.YES_NO:
         values["value_bool"] = given.value
     elif item.type in (ItemType.SCALE, ItemType.NUMERIC):
-        values["value_number"] = scoring._as_decimal(item.key, given.value)
+        # The very Decimal the engine scored: in range, at most 3 decimals, so the column keeps it as is.
+        values["value_number"] = scoring.numeric_value(item.key, given.value)
     elif item.type == ItemType.CHOICE:
         values["option_id"] = item.option_ids[given.value]
     else:
@@ -211,5 +212,3 @@ def visit_release(*, visit: Visit, by: User) -> Visit:
     visit.released_by = by
     visit.save(update_fields=["status", "released_at", "released_by"])
     return visit
-
-

@@ -7,7 +7,7 @@ properties that must hold for any well-formed scorecard and any valid set of ans
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
 
 import pytest
 from hypothesis import assume, given, settings
@@ -92,7 +92,7 @@ def test_scale_gives_max_times_v_minus_1_over_4(value, earned):
         (12.5, 3),  # floats are accepted
         ("15", 3),  # so are numeric strings
         (20, 5),
-        (10**9, 5),  # the last band is open-ended
+        (D("999999999.999"), 5),  # the last band is open-ended (up to the largest number an answer may be)
     ],
 )
 def test_numeric_value_scores_the_band_it_falls_in(value, points):
@@ -462,7 +462,8 @@ def cards(draw) -> Card:
 
 def value_in(band: Band, thousandths: int) -> Decimal:
     width = OPEN_BAND_WIDTH if band.upper is None else band.upper - band.lower
-    return band.lower + width * thousandths / 1000
+    # Answers have at most 3 decimals; flooring to them keeps the value inside [lower, upper).
+    return (band.lower + width * thousandths / 1000).quantize(D("0.001"), ROUND_FLOOR)
 
 
 def draw_response(draw: st.DrawFn, item: ItemRule) -> Response:
