@@ -228,7 +228,9 @@ def _submission(data: dict) -> services.Submission:
         assignment_id=data["assignment"],
         checked_in_at=data["checked_in_at"],
         checked_out_at=data["checked_out_at"],
-        location=None if location is None else services.Location(
+        location=None
+        if location is None
+        else services.Location(
             latitude=location["latitude"], longitude=location["longitude"], accuracy_m=location["accuracy"]
         ),
         answers=[
@@ -237,14 +239,16 @@ def _submission(data: dict) -> services.Submission:
             )
             for answer in data["answers"]
         ],
-        complaint=None if complaint is None else services.ComplaintResult(
+        complaint=None
+        if complaint is None
+        else services.ComplaintResult(
             observed=tuple(complaint["observed"]),
             seconds_to_resolution=complaint["seconds_to_resolution"],
             transcript=complaint["transcript"],
         ),
-        receipt=None if receipt is None else services.Receipt(
-            number=receipt.get("number", ""), amount=receipt.get("amount"), time=receipt.get("time")
-        ),
+        receipt=None
+        if receipt is None
+        else services.Receipt(number=receipt.get("number", ""), amount=receipt.get("amount"), time=receipt.get("time")),
         photos=[services.PlannedPhoto(uuid=photo["uuid"], item=photo["item"]) for photo in data["photos"]],
         summary=data["summary"],
     )

@@ -14,4 +14,12 @@ class InvalidInput(Exception):
 
 
 class Conflict(Exception):
-    """The request clashes with what is already stored (e.g. a reused idempotency key): 409."""
+    """The request clashes with what is already stored (e.g. a reused idempotency key): 409.
+
+    With ``errors`` (reasons by field name, as for :class:`InvalidInput`) the 409's body names
+    the field (``{"client_key": ["..."]}``); without, it is ``{"detail": message}``.
+    """
+
+    def __init__(self, message: str = "", errors: dict | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors

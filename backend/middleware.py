@@ -4,6 +4,8 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 # Multipart uploads carry a photo plus a little form overhead.
 _MULTIPART_OVERHEAD = 256 * 1024
@@ -32,3 +34,35 @@ class RequestSizeLimitMiddleware:
         if request.content_type == "multipart/form-data":
             return limits["PHOTO_MAX_BYTES"] + _MULTIPART_OVERHEAD
         return limits["MAX_JSON_BODY_BYTES"]
+
+
+class HostileInputMiddleware:
+    """NUL characters (or lone surrogates) in the path, the query string or a page's form: 400.
+
+    PostgreSQL text cannot hold a NUL, so one that reached a query was a 500 (``DataError``)
+    wherever a parameter is looked up as text: a store code in a page's path, an admin search,
+    a list filter. Refused here for every request, naming the parameter. API bodies are the
+    API parsers' (``backend.api.parsers``); a page's form body (dashboard, admin) is checked
+    here, since Django's forms reach the database for some fields before validating them.
+    The API answers in its error format (JSON); pages with the dashboard's 400 page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from backend.hostile_input import non_field_key, query_dict_errors
+
+        api = request.path_info.startswith("/api/")
+        if "\x00" in request.path_info:
+            errors = {non_field_key(): [_("The address contains a null character.")]}
+        else:
+            errors = query_dict_errors(request.GET)
+            if errors is None and not api and request.method == "POST":
+                errors = query_dict_errors(request.POST)
+        if errors is None:
+            return self.get_response(request)
+        if api:
+            return HttpResponse(json.dumps(errors), status=400, content_type="application/json")
+        reasons = [message for messages in errors.values() for message in messages]
+        return render(request, "400.html", {"reasons": reasons, "fields": errors}, status=400)

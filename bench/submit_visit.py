@@ -58,8 +58,13 @@ def build_world(items: int, visits: int):
 
     region = Region.objects.add_root({"code": "BENCH", "name": "Bench"})
     store = Store.objects.create(
-        code="SH-BENCH", name="基准门店", region=region, address="x", city="上海",
-        latitude=Decimal("31.24"), longitude=Decimal("121.49"),
+        code="SH-BENCH",
+        name="基准门店",
+        region=region,
+        address="x",
+        city="上海",
+        latitude=Decimal("31.24"),
+        longitude=Decimal("121.49"),
     )
     user = User.objects.create_user(username="bench-auditor", password="x", role=Role.AUDITOR)
     profile = AuditorProfile.objects.create(user=user, code="AUD-BENCH", home_city="上海")
@@ -128,17 +133,23 @@ def install_bare_view(version, store, user):
         body = json.loads(request.body)
         with transaction.atomic():
             visit = Visit.objects.create(
-                uuid=body["uuid"], store=store, version=version, auditor=user, daypart="lunch",
-                checked_in_at=body["checked_in_at"], checked_out_at=body["checked_out_at"],
-                visited_on=body["checked_in_at"][:10], earned_points=0, possible_points=0,
+                uuid=body["uuid"],
+                store=store,
+                version=version,
+                auditor=user,
+                daypart="lunch",
+                checked_in_at=body["checked_in_at"],
+                checked_out_at=body["checked_out_at"],
+                visited_on=body["checked_in_at"][:10],
+                earned_points=0,
+                possible_points=0,
             )
             Answer.objects.bulk_create(
                 Answer(visit=visit, item=items[a["item"]], value_number=1, earned_points=1, possible_points=1)
                 for a in body["answers"]
             )
             VisitSectionScore.objects.bulk_create(
-                VisitSectionScore(visit=visit, section=s, earned_points=1, possible_points=1, score=1)
-                for s in sections
+                VisitSectionScore(visit=visit, section=s, earned_points=1, possible_points=1, score=1) for s in sections
             )
         return JsonResponse({"uuid": str(visit.uuid)}, status=201)
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Exists, F, Q
 from django.utils.translation import gettext_lazy as _
 
+from backend import clock
 from branches import scoping
 from scorecards.models import Item, ItemType, ScorecardVersion, VersionStatus, Visit, VisitStatus
 from scorecards.models.templates import KEY_REGEX, key_validator_message
@@ -105,8 +106,19 @@ class ActionItem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
+    # Set on every save (as auto_now would, but from the project's clock).
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now, editable=False)
+    # Idempotency: the key the author's client made for this action (a retry sends it again) and
+    # a hash of what was asked, so a retry is recognised and a reused key with other values is not.
+    client_key = models.UUIDField(
+        _("client key"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Made by the author's client once per new action; a retry sends it again."),
+    )
+    client_fingerprint = models.CharField(_("client fingerprint"), max_length=64, blank=True, editable=False)
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -122,10 +134,23 @@ class ActionItem(models.Model):
                 name="action_done_at_iff_done",
                 violation_error_message=_("An action has a completion time exactly when it is done."),
             ),
+            # Per author: a key is the author's client's, and another user's keys are none of
+            # anyone's business (no 409 telling them a key exists). NULL keys never clash.
+            models.UniqueConstraint(
+                fields=["created_by", "client_key"],
+                name="action_client_key_once_per_author",
+                violation_error_message=_("You already recorded an action with this client key."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.store.code} {self.item_key}: {self.action[:40]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.updated_at = clock.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         """The invariants; on creation, also snapshot the standard's wording from the item key.

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.idempotency import KEY_HELP
 from branches import scoping
 from branches.dayparts import Daypart
 from branches.models import Role, Store, User
@@ -66,6 +67,7 @@ class ActionItemCreateIn(serializers.Serializer):
     action = serializers.CharField(max_length=ACTION_MAX_LENGTH, help_text="What will be done.")
     owner = serializers.CharField(max_length=120, help_text="The staff member responsible (a name).")
     due_on = serializers.DateField(help_text="YYYY-MM-DD, today or later.")
+    client_key = serializers.UUIDField(required=False, allow_null=True, help_text=KEY_HELP.format(thing="action"))
 
 
 class ActionItemUpdateIn(serializers.Serializer):

@@ -10,12 +10,13 @@ does not write for it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from backend import clock
+from backend import clock, idempotency
 from branches import services as branch_services
 from branches.dayparts import Daypart
 from branches.models import Assignment, AssignmentStatus, Role, Store, User, Wave
@@ -51,27 +52,71 @@ def _locked(item: ActionItem) -> ActionItem:
     return ActionItem.objects.select_for_update(of=("self",)).select_related("store").get(pk=item.pk)
 
 
+def _stored_under_key(*, by: User, client_key: uuid.UUID) -> ActionItem | None:
+    return ActionItem.objects.select_related("store").filter(created_by=by, client_key=client_key).first()
+
+
+def _replayed(item: ActionItem, fingerprint: str) -> ActionItem:
+    return idempotency.replayed(item, fingerprint, thing=_("action"))
+
+
 @transaction.atomic
 def action_item_create(
-    *, store: Store, item_key: str, action: str, owner: str, due_on: dt.date, by: User
+    *,
+    store: Store,
+    item_key: str,
+    action: str,
+    owner: str,
+    due_on: dt.date,
+    by: User,
+    client_key: uuid.UUID | None = None,
 ) -> ActionItem:
-    """Commit the store to an action on one standard; the standard's wording is kept as it is now."""
+    """Commit the store to an action on one standard; the standard's wording is kept as it is now.
+
+    ``client_key`` (a UUID the caller's client makes once per new action) makes retries safe:
+    the same key with the same values returns the action stored the first time, unchanged and
+    even if it could no longer be created (its due date has passed since); the same key with
+    other values raises ``Conflict`` naming ``client_key``. Keys are per author. The returned
+    action's ``replayed`` is True when an earlier call stored it. Without a key every call
+    records a new action.
+    """
     _require_writer(by, store)
+    action, owner = action.strip(), owner.strip()
+    fingerprint = ""
+    if client_key is not None:
+        fingerprint = idempotency.fingerprint(
+            {"store": store.pk, "item_key": item_key, "action": action, "owner": owner, "due_on": due_on}
+        )
+        stored = _stored_under_key(by=by, client_key=client_key)
+        if stored is not None:
+            return _replayed(stored, fingerprint)
     if not store.active:
         raise ValidationError({"store": _("This store is closed; it needs no new actions.")})
     _require_future_due_date(store, due_on)
     item = ActionItem(
         store=store,
         item_key=item_key,
-        action=action.strip(),
-        owner=owner.strip(),
+        action=action,
+        owner=owner,
         due_on=due_on,
         created_by=by,
+        client_key=client_key,
+        client_fingerprint=fingerprint,
     )
     # The standard is not input: clean() copies it from the scorecard item named by item_key
     # (and names item_key when there is no such item), so its blank value must not be reported.
-    item.full_clean(exclude=["standard"])
-    item.save()
+    # The key's uniqueness is the database's to enforce (below), so a concurrent retry replays.
+    item.full_clean(exclude=["standard", "client_key"])
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        # A concurrent retry with the same key committed first: its action is the first result.
+        stored = None if client_key is None else _stored_under_key(by=by, client_key=client_key)
+        if stored is None:
+            raise
+        return _replayed(stored, fingerprint)
+    item.replayed = False
     return item
 
 

@@ -81,16 +81,20 @@ class ActionItemViewSet(ScopedModelViewSet):
         request=ActionItemCreateIn,
         responses={
             201: ActionItemOut,
+            200: OpenApiResponse(
+                ActionItemOut, description="A retry (same `client_key`, same body): the first result."
+            ),
             400: OpenApiResponse(description="The body names each bad field."),
             403: FORBIDDEN,
+            409: OpenApiResponse(description="This `client_key` was already used with a different body."),
         },
-        summary="Commit the store to an action on one standard",
+        summary="Commit the store to an action on one standard (idempotent by client_key)",
     )
     def create(self, request, *args, **kwargs):
         body = ActionItemCreateIn(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         item = services.action_item_create(**body.validated_data, by=request.user)
-        return self._output(item, status.HTTP_201_CREATED)
+        return self._output(item, status.HTTP_200_OK if item.replayed else status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ActionItemUpdateIn,

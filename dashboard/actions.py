@@ -12,6 +12,7 @@ the store is held to) are the API's. Without the ``coaching`` app the pages leav
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.apps import apps
@@ -38,10 +39,23 @@ class ActionForm(forms.Form):
     action = forms.CharField(label=_("Action"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.CharField(label=_("Owner"), max_length=120, help_text=_("A name, not an account."))
     due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    # Made when the form is rendered: sending the same form twice (a double click, a reload that
+    # re-posts) stores one action (``coaching.services.action_item_create``'s ``client_key``).
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, standards: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item_key"].choices = [("", _("Choose a standard")), *standards]
+
+    @classmethod
+    def resent(cls, data, *, standards: list[tuple[str, str]], message: str) -> ActionForm:
+        """The form as sent, with a new key and ``message``: sending it again records a new action."""
+        data = data.copy()
+        data["client_key"] = str(uuid.uuid4())
+        form = cls(data, standards=standards)
+        form.is_valid()
+        form.add_error(None, message)
+        return form
 
 
 class FollowUpForm(forms.Form):
@@ -107,7 +121,7 @@ def initial_for(*, weaknesses: list[dict], plan: str | None, today: dt.date) -> 
     chosen = next((item for item in weaknesses if item["key"] == plan), None)
     if chosen is None and weaknesses:
         chosen = weaknesses[0]
-    initial = {"due_on": today + dt.timedelta(days=DEFAULT_DUE_DAYS)}
+    initial = {"due_on": today + dt.timedelta(days=DEFAULT_DUE_DAYS), "client_key": uuid.uuid4()}
     if chosen is not None:
         initial.update(item_key=chosen["key"], action=chosen["coaching_tip"] or "")
     return initial

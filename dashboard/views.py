@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from backend import clock
-from backend.errors import InvalidInput
+from backend.errors import Conflict, InvalidInput
 from branches.models import Role, Store
 from dashboard import actions, charts
 from dashboard import selectors as dashboard_selectors
@@ -444,18 +444,32 @@ def action_create(request, code):
     store = _store_or_404(request.user, code)
     if not actions.can_write(request.user, store):
         raise PermissionDenied(_("Only the store's managers and HQ may change its action plan."))
-    form = actions.ActionForm(request.POST, standards=actions.standards(store))
+    standards = actions.standards(store)
+    form = actions.ActionForm(request.POST, standards=standards)
+    status = 400
     if form.is_valid():
         try:
             coaching_services.action_item_create(store=store, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             actions.add_errors(form, error)
+        except Conflict:
+            # This form was sent before with other values (e.g. edited after going back).
+            form = actions.ActionForm.resent(
+                request.POST,
+                standards=standards,
+                message=_(
+                    "This form was already sent with other values, and that action is in the plan above. "
+                    "Send the form again to add this one as a new action."
+                ),
+            )
+            status = 409
         else:
+            # A double-submitted form lands here twice; the second time nothing new was stored.
             messages.success(request, _("The action was added to the plan."))
             return _back_to_plan(request, code)
     actions.describe_errors(form)
     context = _store_context(request, code, action_form=form)
-    return render(request, "dashboard/store.html", context, status=400)
+    return render(request, "dashboard/store.html", context, status=status)
 
 
 def _action_change(request, code, pk, change):

@@ -166,9 +166,11 @@ def _complaint_tests(store_id: int, period: selectors.Period) -> list[dict]:
         )[:6]
     )
     rubric: dict[int, list[dict]] = defaultdict(list)
-    for row in RubricItem.objects.filter(scenario_id__in={visit["complaint_scenario_id"] for visit in visits}).order_by(
-        "scenario_id", "position", "id"
-    ).values("scenario_id", "key", "description", "points", "within_seconds"):
+    for row in (
+        RubricItem.objects.filter(scenario_id__in={visit["complaint_scenario_id"] for visit in visits})
+        .order_by("scenario_id", "position", "id")
+        .values("scenario_id", "key", "description", "points", "within_seconds")
+    ):
         rubric[row["scenario_id"]].append(row)
     return [
         {

@@ -5,13 +5,24 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from reports.models import CoachingReport
+from reports.selectors import PERIOD_EARLIEST, PERIOD_LATEST, validate_period_date
 
 
 class CoachingReportRequestSerializer(serializers.Serializer):
     store = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9-]*$", max_length=32, help_text="The store's code.")
-    start = serializers.DateField(required=False, allow_null=True, help_text="Default: the first day of the "
-                                  "month two months before the end's (the last 3 calendar months).")
-    end = serializers.DateField(required=False, allow_null=True, help_text="Default: today.")
+    start = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=[validate_period_date],
+        help_text="Default: the first day of the month two months before the end's (the last 3 calendar months). "
+        f"Between {PERIOD_EARLIEST} and {PERIOD_LATEST}.",
+    )
+    end = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=[validate_period_date],
+        help_text=f"Default: today. Between {PERIOD_EARLIEST} and {PERIOD_LATEST}.",
+    )
     language = serializers.ChoiceField(
         choices=[code for code, _name in settings.LANGUAGES],
         required=False,

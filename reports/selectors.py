@@ -29,8 +29,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
 
 from backend.errors import InvalidInput
 from branches.models import Region, Store
@@ -53,6 +55,14 @@ DAYS_PER_MONTH = 365.2425 / 12
 MOVING_AVERAGE_MONTHS = 3
 DEFAULT_PERIOD_MONTHS = 12
 MAX_PERIOD_DAYS = 3660
+# Every report date (a period's start and end, given or defaulted) lies within these days, so
+# that the previous period of the longest period (``MAX_PERIOD_DAYS``), the default start's month
+# arithmetic and a day or a year past the end are always real dates (``date.min`` is year 1,
+# ``date.max`` year 9999: outside the bounds they were 500s). Checked in one place,
+# :func:`validate_period_date`, which the report FilterSets, the coaching job serializer and the
+# coaching service all run.
+PERIOD_EARLIEST = dt.date(2000, 1, 1)
+PERIOD_LATEST = dt.date(2100, 12, 31)
 
 
 def min_visits_for_rank() -> int:
@@ -87,6 +97,35 @@ class Period:
 
     def as_dict(self) -> dict:
         return {"start": self.start, "end": self.end}
+
+
+def period_date_error(value: dt.date) -> str | None:
+    """Why ``value`` cannot be a report date, or None if it can."""
+    if PERIOD_EARLIEST <= value <= PERIOD_LATEST:
+        return None
+    return _("Dates must lie between %(earliest)s and %(latest)s.") % {
+        "earliest": PERIOD_EARLIEST.isoformat(),
+        "latest": PERIOD_LATEST.isoformat(),
+    }
+
+
+def validate_period_date(value: dt.date | None) -> None:
+    """A validator for date fields of forms, FilterSets and DRF serializers (``ValidationError``)."""
+    if value is None:
+        return
+    error = period_date_error(value)
+    if error is not None:
+        raise ValidationError(error, code="out_of_range")
+
+
+def period_bounds_errors(**dates: dt.date | None) -> dict[str, list[str]]:
+    """The errors of the named dates outside the bounds, by name (e.g. ``{"end": [...]}``)."""
+    errors = {}
+    for name, value in dates.items():
+        error = None if value is None else period_date_error(value)
+        if error is not None:
+            errors[name] = [error]
+    return errors
 
 
 def _months_back(day: dt.date, months: int) -> dt.date:
@@ -809,12 +848,17 @@ def store_weaknesses(
 __all__ = [
     "DAYS_PER_MONTH",
     "MOVING_AVERAGE_MONTHS",
+    "PERIOD_EARLIEST",
+    "PERIOD_LATEST",
     "Period",
     "comparison",
     "min_visits_for_rank",
+    "period_bounds_errors",
+    "period_date_error",
     "released_visits",
     "report_store",
     "resolve_period",
     "store_trend",
     "store_weaknesses",
+    "validate_period_date",
 ]

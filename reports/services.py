@@ -151,7 +151,8 @@ def _render(report: CoachingReport):
             user=report.requested_by,
             code=report.store.code,
             period=selectors.Period(report.start, report.end),
-            today=clock.today(),
+            # Overdue actions are the store's: due dates are days where the store is.
+            today=clock.store_today(report.store),
         )
     except Store.DoesNotExist:
         raise _Refused("The account that asked for this report may no longer see this store.") from None

@@ -102,9 +102,7 @@ def mean_sd(n: int, total: float, total_sq: float) -> tuple[float | None, float 
     return mean, math.sqrt(squares / (n - 1))
 
 
-def mean_interval(
-    n: int, total: float, total_sq: float, *, bounds: tuple[float, float] | None = None
-) -> MeanEstimate:
+def mean_interval(n: int, total: float, total_sq: float, *, bounds: tuple[float, float] | None = None) -> MeanEstimate:
     """Mean, SD and the 95 % t interval of the mean, from sums.
 
     ``bounds``: the range the values can take (scores: 0..100). The t interval of a few scattered

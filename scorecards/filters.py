@@ -1,5 +1,6 @@
 import django_filters
 
+from backend.api.filters import IdFilter
 from scorecards.models import ScorecardVersion, Visit, VisitStatus
 
 
@@ -8,7 +9,7 @@ class VisitFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte", label="Visited on or after")
     date_to = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte", label="Visited on or before")
     status = django_filters.MultipleChoiceFilter(choices=VisitStatus.choices)
-    scorecard = django_filters.NumberFilter(field_name="version__template_id", label="Scorecard template id")
+    scorecard = IdFilter(field_name="version__template_id", label="Scorecard template id")
 
     class Meta:
         model = Visit

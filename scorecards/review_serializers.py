@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.idempotency import KEY_HELP
 from scorecards import scoring
 from scorecards.models import Dispute, ReviewComment, VisitPhoto, VisitRevision
 from scorecards.serializers import AmendmentSerializer, AuditSideVisitDetailSerializer
@@ -134,6 +135,7 @@ class DisputeIn(serializers.Serializer):
     item = serializers.CharField(max_length=64)
     reason = serializers.CharField(max_length=5000)
     photo = serializers.FileField(required=False, allow_null=True, help_text="Optional evidence: JPEG, PNG, WebP.")
+    client_key = serializers.UUIDField(required=False, allow_null=True, help_text=KEY_HELP.format(thing="dispute"))
 
 
 class ResolveIn(serializers.Serializer):

@@ -1,13 +1,13 @@
 """Reviewer endpoints (``/api/review/``) and disputes (``/api/disputes/``)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from backend.api.parsers import FormParser, JSONParser, MultiPartParser
 from backend.api.permissions import IsReviewer
 from backend.api.viewsets import ScopedViewSetMixin
 from branches.models import Role
@@ -112,8 +112,12 @@ class DisputeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
 
     @extend_schema(
         request={"application/json": rs.DisputeIn, "multipart/form-data": rs.DisputeIn},
-        responses={201: rs.DisputeSerializer},
-        summary="Dispute an item of a released visit",
+        responses={
+            201: rs.DisputeSerializer,
+            200: OpenApiResponse(rs.DisputeSerializer, description="A retry (same `client_key`, same body)."),
+            409: OpenApiResponse(description="This `client_key` was already used with a different body."),
+        },
+        summary="Dispute an item of a released visit (idempotent by client_key)",
     )
     def create(self, request, *args, **kwargs):
         if request.user.role != Role.STORE_MANAGER:
@@ -126,10 +130,16 @@ class DisputeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         if visit is None:
             return Response({"visit": ["No released visit of your stores has this id."]}, status=404)
         dispute = reviews.dispute_open(
-            visit=visit, item_key=data["item"], reason=data["reason"], by=request.user, photo=data.get("photo")
+            visit=visit,
+            item_key=data["item"],
+            reason=data["reason"],
+            by=request.user,
+            photo=data.get("photo"),
+            client_key=data.get("client_key"),
         )
         return Response(
-            self.get_serializer(self.get_queryset().get(pk=dispute.pk)).data, status=status.HTTP_201_CREATED
+            self.get_serializer(self.get_queryset().get(pk=dispute.pk)).data,
+            status=status.HTTP_200_OK if dispute.replayed else status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=rs.ResolveIn, responses=rs.DisputeSerializer, summary="Uphold or amend (reviewers)")

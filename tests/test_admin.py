@@ -43,16 +43,29 @@ def make_draft(code: str = "DINE", *, valid: bool = True) -> ScorecardVersion:
     version = ScorecardVersion.objects.create(template=template, number=1)
     service = Section.objects.create(version=version, key="service", title="Service", weight=Decimal(1), position=0)
     Item.objects.create(
-        section=service, key="greeted", prompt="Greeted within 10 s", type=ItemType.YES_NO,
-        max_points=Decimal(1), position=0,
+        section=service,
+        key="greeted",
+        prompt="Greeted within 10 s",
+        type=ItemType.YES_NO,
+        max_points=Decimal(1),
+        position=0,
     )
     wait = Item.objects.create(
-        section=service, key="wait_seconds", prompt="Seconds from order to food", type=ItemType.NUMERIC,
-        max_points=Decimal(3), unit="s", position=1,
+        section=service,
+        key="wait_seconds",
+        prompt="Seconds from order to food",
+        type=ItemType.NUMERIC,
+        max_points=Decimal(3),
+        unit="s",
+        position=1,
     )
     combo = Item.objects.create(
-        section=service, key="upsell", prompt="Suggested a combo", type=ItemType.CHOICE,
-        max_points=Decimal(2), position=2,
+        section=service,
+        key="upsell",
+        prompt="Suggested a combo",
+        type=ItemType.CHOICE,
+        max_points=Decimal(2),
+        position=2,
     )
     ItemOption.objects.create(item=combo, key="yes", label="Yes", points=Decimal(2), position=0)
     ItemOption.objects.create(item=combo, key="no", label="No", points=Decimal(0), position=1)
@@ -235,7 +248,8 @@ def test_visits_are_read_only_and_released_by_action(hq_client, world):
 @pytest.mark.django_db
 def test_adding_a_template_starts_its_first_draft(hq_client):
     response = hq_client.post(
-        reverse("admin:scorecards_scorecardtemplate_add"), {"code": "DRIVE", "name": "Drive-thru standard"},
+        reverse("admin:scorecards_scorecardtemplate_add"),
+        {"code": "DRIVE", "name": "Drive-thru standard"},
         follow=True,
     )
 
@@ -249,8 +263,12 @@ def test_adding_a_store_manager_with_their_stores(hq_client, world):
     response = hq_client.post(
         reverse("admin:branches_user_add"),
         {
-            "username": "sm_ppl", "email": "sm_ppl@example.com", "role": Role.STORE_MANAGER,
-            "usable_password": "true", "password1": "Kf8!quiet-harbour", "password2": "Kf8!quiet-harbour",
+            "username": "sm_ppl",
+            "email": "sm_ppl@example.com",
+            "role": Role.STORE_MANAGER,
+            "usable_password": "true",
+            "password1": "Kf8!quiet-harbour",
+            "password2": "Kf8!quiet-harbour",
             "managed_stores": [world.peoples_square.pk],
         },
         follow=True,

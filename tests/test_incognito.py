@@ -126,11 +126,18 @@ def _url(name, pattern, world, extras) -> str:
 
 
 def _traces(world) -> list[str]:
-    traces = ['"auditor"', '"auditor_id"', "checked_in_at", '"uuid"', CHECK_IN_LATITUDE, CHECK_IN_LONGITUDE,
-              "captured_at", "distance_m"]
+    traces = [
+        '"auditor"',
+        '"auditor_id"',
+        "checked_in_at",
+        '"uuid"',
+        CHECK_IN_LATITUDE,
+        CHECK_IN_LONGITUDE,
+        "captured_at",
+        "distance_m",
+    ]
     for auditor in (world.auditor_a, world.auditor_b):
-        traces += [auditor.username, auditor.first_name, auditor.last_name, auditor.email,
-                   auditor.auditor_profile.code]
+        traces += [auditor.username, auditor.first_name, auditor.last_name, auditor.email, auditor.auditor_profile.code]
     return traces
 
 
@@ -145,13 +152,21 @@ def extras(world, make_assignment):
     )
     return {
         "coaching_report": CoachingReport.objects.create(
-            store=world.bund, start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 30), language="en",
-            fingerprint="-", requested_by=world.store_manager_bund,
+            store=world.bund,
+            start=dt.date(2026, 9, 1),
+            end=dt.date(2026, 11, 30),
+            language="en",
+            fingerprint="-",
+            requested_by=world.store_manager_bund,
         ),
         "assignment": make_assignment(),
         "action_item": action_item_create(
-            store=world.bund, item_key="fries_hot", action="Fry in smaller batches", owner="王经理",
-            due_on=clock.today() + dt.timedelta(days=7), by=world.store_manager_bund,
+            store=world.bund,
+            item_key="fries_hot",
+            action="Fry in smaller batches",
+            owner="王经理",
+            due_on=clock.today() + dt.timedelta(days=7),
+            by=world.store_manager_bund,
         ),
         "dispute": reviews.dispute_open(
             visit=world.released_bund_visit, item_key="fries_hot", reason="fresh", by=world.store_manager_bund

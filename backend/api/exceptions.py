@@ -36,7 +36,8 @@ def _as_lists(errors):
 
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        body = _as_lists(exc.errors) if exc.errors else {"detail": str(exc)}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, InvalidInput):
         exc = exceptions.ValidationError(detail=_as_lists(exc.errors))
     elif isinstance(exc, DjangoValidationError):

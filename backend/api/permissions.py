@@ -35,7 +35,5 @@ class IsReviewer(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return bool(
-            request.user
-            and request.user.is_authenticated
-            and request.user.role in (Role.REVIEWER, Role.HQ_ADMIN)
+            request.user and request.user.is_authenticated and request.user.role in (Role.REVIEWER, Role.HQ_ADMIN)
         )

@@ -151,9 +151,7 @@ def ensure_font() -> Path:
 def _installed_version(package: str) -> str | None:
     if not shutil.which("dpkg-query"):
         return None
-    result = subprocess.run(
-        ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, check=False)
     return result.stdout.strip() or None
 
 

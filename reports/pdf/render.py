@@ -60,12 +60,12 @@ class _Fetcher(URLFetcher):
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url.startswith(MEDIA_SCHEME):
-            name = url[len(MEDIA_SCHEME):]
+            name = url[len(MEDIA_SCHEME) :]
             with default_storage.open(name, "rb") as handle:
                 content = handle.read()
             mime_type = mimetypes.guess_type(name)[0] or "image/jpeg"
             return URLFetcherResponse(url, content, {"Content-Type": mime_type})
-        is_font = url.startswith("file://") and Path(url[len("file://"):]).parent == self._font_dir
+        is_font = url.startswith("file://") and Path(url[len("file://") :]).parent == self._font_dir
         if url.startswith("data:") or is_font:
             return super().fetch(url, headers)
         raise ValueError(f"The coaching report loads no outside resources ({url[:60]!r}).")

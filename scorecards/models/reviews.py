@@ -99,6 +99,10 @@ class Dispute(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
+    # Idempotency (``backend.idempotency``): the key the store manager's client made for this
+    # dispute, sent again on a retry, and a hash of what was asked (photo included).
+    client_key = models.UUIDField(_("client key"), null=True, blank=True, editable=False)
+    client_fingerprint = models.CharField(_("client fingerprint"), max_length=64, blank=True, editable=False)
 
     objects = DisputeQuerySet.as_manager()
 
@@ -110,7 +114,12 @@ class Dispute(models.Model):
                 condition=models.Q(status="open"),
                 name="one_open_dispute_per_item",
                 violation_error_message=_("This item already has an open dispute."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["raised_by", "client_key"],
+                name="dispute_client_key_once_per_author",
+                violation_error_message=_("You already opened a dispute with this client key."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,8 @@ archives the revision before it, an amendment records the answer and score befor
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import BinaryIO
@@ -14,10 +16,10 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from backend import clock
+from backend import clock, idempotency
 from backend.errors import InvalidInput
 from branches.models import Role, User
 from scorecards import scoring
@@ -240,11 +242,78 @@ def dispute_window() -> dt.timedelta:
     return dt.timedelta(days=settings.INCOGNITO["DISPUTE_WINDOW_DAYS"])
 
 
+def _photo_digest(photo: BinaryIO | None) -> str | None:
+    """A hash of an uploaded photo's bytes (read from the start, left at the start)."""
+    if photo is None:
+        return None
+    digest = hashlib.sha256()
+    photo.seek(0)
+    for chunk in iter(lambda: photo.read(1 << 16), b""):
+        digest.update(chunk)
+    photo.seek(0)
+    return digest.hexdigest()
+
+
+def _dispute_under_key(*, by: User, client_key: uuid.UUID) -> Dispute | None:
+    return Dispute.objects.filter(raised_by=by, client_key=client_key).first()
+
+
 @transaction.atomic
-def dispute_open(*, visit: Visit, item_key: str, reason: str, by: User, photo: BinaryIO | None = None) -> Dispute:
-    """A store manager contests one item of a released visit of their store, within the window."""
+def dispute_open(
+    *,
+    visit: Visit,
+    item_key: str,
+    reason: str,
+    by: User,
+    photo: BinaryIO | None = None,
+    client_key: uuid.UUID | None = None,
+) -> Dispute:
+    """A store manager contests one item of a released visit of their store, within the window.
+
+    ``client_key`` (a UUID the client makes once per new dispute) makes retries safe: the same
+    key with the same visit, item, reason and photo returns the dispute stored the first time,
+    even once the window has closed; with anything else it raises ``Conflict`` naming
+    ``client_key``. The returned dispute's ``replayed`` is True when an earlier call stored it.
+    """
     if by.role != Role.STORE_MANAGER or not by.managed_stores.filter(pk=visit.store_id).exists():
         raise ValidationError({"visit": _("Only the store's manager may dispute its visits.")})
+    fingerprint = ""
+    if client_key is not None:
+        fingerprint = idempotency.fingerprint(
+            {"visit": visit.pk, "item": item_key, "reason": reason.strip(), "photo": _photo_digest(photo)}
+        )
+        stored = _dispute_under_key(by=by, client_key=client_key)
+        if stored is not None:
+            return idempotency.replayed(stored, fingerprint, thing=_("dispute"))
+    try:
+        return _dispute_store(
+            visit=visit,
+            item_key=item_key,
+            reason=reason,
+            by=by,
+            photo=photo,
+            client_key=client_key,
+            fingerprint=fingerprint,
+        )
+    except ValidationError:
+        # A concurrent retry with this key may have committed first (its open dispute, or its
+        # insert, is what refused this one): then it is the first result.
+        stored = None if client_key is None else _dispute_under_key(by=by, client_key=client_key)
+        if stored is None:
+            raise
+        return idempotency.replayed(stored, fingerprint, thing=_("dispute"))
+
+
+def _dispute_store(
+    *,
+    visit: Visit,
+    item_key: str,
+    reason: str,
+    by: User,
+    photo: BinaryIO | None,
+    client_key: uuid.UUID | None,
+    fingerprint: str,
+) -> Dispute:
     if visit.status != VisitStatus.RELEASED:
         raise ValidationError({"visit": _("Only released visits can be disputed.")})
     if clock.now() > visit.released_at + dispute_window():
@@ -261,11 +330,24 @@ def dispute_open(*, visit: Visit, item_key: str, reason: str, by: User, photo: B
         raise InvalidInput({"item": _("“%(k)s” is not an item of this visit's scorecard.") % {"k": item_key}})
     if Dispute.objects.filter(visit=visit, item=item, status=DisputeStatus.OPEN).exists():
         raise ValidationError({"item": _("This item already has an open dispute.")})
-    dispute = Dispute(visit=visit, item=item, raised_by=by, reason=reason.strip())
+    dispute = Dispute(
+        visit=visit,
+        item=item,
+        raised_by=by,
+        reason=reason.strip(),
+        client_key=client_key,
+        client_fingerprint=fingerprint,
+    )
     if photo is not None:
         processed = photo_clean(photo, field="photo")
         dispute.photo.save(f"evidence.{processed.extension}", ContentFile(processed.content), save=False)
-    dispute.save()
+    try:
+        with transaction.atomic():
+            dispute.save()
+    except IntegrityError:
+        # A concurrent request opened one on this item first (or with this key: the caller replays it).
+        raise ValidationError({"item": _("This item already has an open dispute.")}) from None
+    dispute.replayed = False
     return dispute
 
 

@@ -200,8 +200,7 @@ def _store(*, auditor: User, submission: Submission, fingerprint: str) -> Visit:
         extra_errors=errors,
     )
     photos = VisitPhoto.objects.bulk_create(
-        VisitPhoto(uuid=photo.uuid, visit=visit, item=compiled.item_instance(photo.item))
-        for photo in submission.photos
+        VisitPhoto(uuid=photo.uuid, visit=visit, item=compiled.item_instance(photo.item)) for photo in submission.photos
     )
     visit._prefetched_objects_cache["photos"] = photos
     assignment.status = AssignmentStatus.SUBMITTED
@@ -232,19 +231,23 @@ def _details(assignment: Assignment, submission: Submission, fingerprint: str) -
     local_in = submission.checked_in_at.astimezone(tz)
     flags = []
     if not assignment.window_start <= local_in.date() <= assignment.window_end:
-        flags.append({
-            "code": VisitFlag.OUTSIDE_WINDOW,
-            "detail": _("Visited on %(d)s; the window was %(s)s to %(e)s.")
-            % {"d": local_in.date(), "s": assignment.window_start, "e": assignment.window_end},
-        })
+        flags.append(
+            {
+                "code": VisitFlag.OUTSIDE_WINDOW,
+                "detail": _("Visited on %(d)s; the window was %(s)s to %(e)s.")
+                % {"d": local_in.date(), "s": assignment.window_start, "e": assignment.window_end},
+            }
+        )
     start, end = DAYPART_HOURS[assignment.daypart]
     hour = local_in.hour if local_in.hour >= 6 else local_in.hour + 24
     if not start <= hour < end:
-        flags.append({
-            "code": VisitFlag.OUTSIDE_DAYPART,
-            "detail": _("Checked in at %(t)s; %(p)s runs %(s)02d:00–%(e)02d:00.")
-            % {"t": local_in.strftime("%H:%M"), "p": assignment.daypart, "s": start, "e": end % 24},
-        })
+        flags.append(
+            {
+                "code": VisitFlag.OUTSIDE_DAYPART,
+                "detail": _("Checked in at %(t)s; %(p)s runs %(s)02d:00–%(e)02d:00.")
+                % {"t": local_in.strftime("%H:%M"), "p": assignment.daypart, "s": start, "e": end % 24},
+            }
+        )
     details: dict[str, object] = {"assignment": assignment, "flags": flags, "submission_fingerprint": fingerprint}
     if submission.location is not None:
         location = submission.location
@@ -254,11 +257,13 @@ def _details(assignment: Assignment, submission: Submission, fingerprint: str) -
         allowed = settings.INCOGNITO["CHECKIN_MAX_DISTANCE_M"]
         # The phone may be anywhere within its accuracy radius: only flag what it can't explain.
         if metres - float(location.accuracy_m) > allowed:
-            flags.append({
-                "code": VisitFlag.FAR_FROM_STORE,
-                "detail": _("Checked in %(m)d m from the store (fix accuracy %(a)d m); allowed %(x)d m.")
-                % {"m": metres, "a": location.accuracy_m, "x": allowed},
-            })
+            flags.append(
+                {
+                    "code": VisitFlag.FAR_FROM_STORE,
+                    "detail": _("Checked in %(m)d m from the store (fix accuracy %(a)d m); allowed %(x)d m.")
+                    % {"m": metres, "a": location.accuracy_m, "x": allowed},
+                }
+            )
         details.update(
             latitude=location.latitude.quantize(Decimal("0.000001")),
             longitude=location.longitude.quantize(Decimal("0.000001")),

@@ -195,10 +195,18 @@ def _write_requests(world):
     version_body = {"critical_cap": "0.0", "changelog": "", "sections": []}
     return {
         "assignment-reoffer": ("post", "/api/assignments/1/reoffer/", {}),
-        "assignment-create": ("post", "/api/assignments/", {
-            "store": "SH-PPL", "auditor": "auditor_a", "scorecard_version": world.version.id,
-            "window_start": "2026-12-01", "window_end": "2026-12-07", "daypart": "dinner",
-        }),
+        "assignment-create": (
+            "post",
+            "/api/assignments/",
+            {
+                "store": "SH-PPL",
+                "auditor": "auditor_a",
+                "scorecard_version": world.version.id,
+                "window_start": "2026-12-01",
+                "window_end": "2026-12-07",
+                "daypart": "dinner",
+            },
+        ),
         "region-create": ("post", "/api/regions/", {"code": "SOUTH", "name": "华南", "parent": "HQ"}),
         "region-update": ("patch", f"/api/regions/{world.east.id}/", {"name": "华东大区"}),
         "store-create": (
@@ -341,16 +349,24 @@ def planned(world):
     today = clock.today()
     window = {"window_start": today, "window_end": today + dt.timedelta(days=7), "daypart": "lunch"}
     return {
-        "a": branch_services.assignment_create(store=world.bund, auditor=world.auditor_a, version=world.version,
-                                               **window),
-        "b": branch_services.assignment_create(store=world.wangfujing, auditor=world.auditor_b,
-                                               version=world.version, **window),
+        "a": branch_services.assignment_create(
+            store=world.bund, auditor=world.auditor_a, version=world.version, **window
+        ),
+        "b": branch_services.assignment_create(
+            store=world.wangfujing, auditor=world.auditor_b, version=world.version, **window
+        ),
     }
 
 
 VISIBLE_ASSIGNMENTS = {
-    "auditor_a": {"a"}, "auditor_b": {"b"}, "store_manager_bund": set(), "store_manager_wfj": set(),
-    "regional_manager_east": set(), "regional_manager_north": set(), "reviewer": {"a", "b"}, "hq": {"a", "b"},
+    "auditor_a": {"a"},
+    "auditor_b": {"b"},
+    "store_manager_bund": set(),
+    "store_manager_wfj": set(),
+    "regional_manager_east": set(),
+    "regional_manager_north": set(),
+    "reviewer": {"a", "b"},
+    "hq": {"a", "b"},
 }
 
 
@@ -480,8 +496,14 @@ def wave(world):
 
     certify(world.auditor_b, world.version)  # auditor_a visited SH-BUND days ago: locked out
     return branch_services.wave_create(
-        name="December", version=world.version, stores=[world.bund], regions=[], start_date=dt.date(2026, 12, 1),
-        end_date=dt.date(2026, 12, 31), visits_per_store_per_month=2, complaint_visits_per_store_per_month=0,
+        name="December",
+        version=world.version,
+        stores=[world.bund],
+        regions=[],
+        start_date=dt.date(2026, 12, 1),
+        end_date=dt.date(2026, 12, 31),
+        visits_per_store_per_month=2,
+        complaint_visits_per_store_per_month=0,
         by=world.hq,
     )
 

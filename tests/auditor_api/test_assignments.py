@@ -71,10 +71,18 @@ def test_hq_creates_an_assignment_and_the_auditor_sees_it(world, api):
     from tests.auditor_api.conftest import certify
 
     certify(world.auditor_a, world.version)
-    response = api.as_user(world.hq).post("/api/assignments/", {
-        "store": "SH-PPL", "auditor": "auditor_a", "scorecard_version": world.version.id,
-        "window_start": "2026-12-01", "window_end": "2026-12-07", "daypart": "dinner",
-    }, format="json")
+    response = api.as_user(world.hq).post(
+        "/api/assignments/",
+        {
+            "store": "SH-PPL",
+            "auditor": "auditor_a",
+            "scorecard_version": world.version.id,
+            "window_start": "2026-12-01",
+            "window_end": "2026-12-07",
+            "daypart": "dinner",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     rows = api.as_user(world.auditor_a).get("/api/auditor/assignments/").json()["results"]
     assert [row["store"]["code"] for row in rows] == ["SH-PPL"]
@@ -94,8 +102,15 @@ def test_hq_assignment_refusals_name_the_field(world, api, changes, field, reaso
 
     certify(world.auditor_a, world.version)
     world.auditor_a.auditor_profile.conflict_stores.add(world.bund)
-    body = {"store": "SH-PPL", "auditor": "auditor_a", "scorecard_version": world.version.id,
-            "window_start": "2026-12-01", "window_end": "2026-12-07", "daypart": "dinner", **changes}
+    body = {
+        "store": "SH-PPL",
+        "auditor": "auditor_a",
+        "scorecard_version": world.version.id,
+        "window_start": "2026-12-01",
+        "window_end": "2026-12-07",
+        "daypart": "dinner",
+        **changes,
+    }
     response = api.as_user(world.hq).post("/api/assignments/", body, format="json")
     assert response.status_code == 400
     assert reason in " ".join(response.json()[field])
@@ -107,9 +122,17 @@ def test_an_auditor_whose_certification_lapses_in_the_window_cannot_be_assigned(
 
     certify(world.auditor_a, world.version)
     AuditorCertification.objects.filter(auditor__user=world.auditor_a).update(expires_on="2026-12-05")
-    response = api.as_user(world.hq).post("/api/assignments/", {
-        "store": "SH-PPL", "auditor": "auditor_a", "scorecard_version": world.version.id,
-        "window_start": "2026-12-01", "window_end": "2026-12-07", "daypart": "dinner",
-    }, format="json")
+    response = api.as_user(world.hq).post(
+        "/api/assignments/",
+        {
+            "store": "SH-PPL",
+            "auditor": "auditor_a",
+            "scorecard_version": world.version.id,
+            "window_start": "2026-12-01",
+            "window_end": "2026-12-07",
+            "daypart": "dinner",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "not certified" in response.json()["auditor"][0]

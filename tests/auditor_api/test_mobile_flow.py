@@ -26,8 +26,9 @@ def path(schema, template: str, method: str, **params) -> str:
 
 def test_an_auditor_works_a_visit_end_to_end_from_the_schema_alone(world, api, schema, make_assignment):
     assignment = make_assignment(accepted=False)
-    token = api.post(path(schema, "/api/auth/token/", "post"),
-                     {"username": "auditor_a", "password": PASSWORD}, format="json").json()["token"]
+    token = api.post(
+        path(schema, "/api/auth/token/", "post"), {"username": "auditor_a", "password": PASSWORD}, format="json"
+    ).json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     listed = api.get(path(schema, "/api/auditor/assignments/", "get")).json()["results"]

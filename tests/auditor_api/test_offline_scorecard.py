@@ -20,7 +20,10 @@ def test_the_whole_published_version_comes_in_one_response(world, api):
     assert {"key", "type", "max_points", "photo_required", "guidance"} <= set(items["fries_hot"])
     assert [value["value"] for value in body["scale"]] == [1, 2, 3, 4, 5]
     assert [rule["key"] for rule in body["complaint_scenarios"][0]["rubric"]] == [
-        "acknowledged", "apologised", "remedy", "fast",
+        "acknowledged",
+        "apologised",
+        "remedy",
+        "fast",
     ]
 
 

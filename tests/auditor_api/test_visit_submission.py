@@ -203,9 +203,17 @@ def test_an_oversized_body_is_413(world, api, make_assignment, settings):
 
 
 def _card_with(items: int) -> list[dict]:
-    return [{"key": "all", "title": "All", "weight": Decimal(1), "items": [
-        {"key": f"item_{n}", "prompt": f"Item {n}", "type": "yes_no", "max_points": Decimal(1)} for n in range(items)
-    ]}]
+    return [
+        {
+            "key": "all",
+            "title": "All",
+            "weight": Decimal(1),
+            "items": [
+                {"key": f"item_{n}", "prompt": f"Item {n}", "type": "yes_no", "max_points": Decimal(1)}
+                for n in range(items)
+            ],
+        }
+    ]
 
 
 @pytest.mark.parametrize("items", [10, 200])
@@ -233,8 +241,9 @@ def test_visits_outside_the_window_are_never_lost_even_days_later(world, api, ma
     assignment.window_end = assignment.window_start + dt.timedelta(days=5)
     assignment.save()
     checked_in = lunchtime(days_ago=2)
-    body = submission_body(assignment, checked_in_at=checked_in.isoformat(),
-                           checked_out_at=checked_in.replace(minute=40).isoformat())
+    body = submission_body(
+        assignment, checked_in_at=checked_in.isoformat(), checked_out_at=checked_in.replace(minute=40).isoformat()
+    )
     response = api.as_user(world.auditor_a).post(URL, body, format="json")
     assert response.status_code == 201
     assert response.json()["flags"][0]["code"] == "outside_window"

@@ -116,8 +116,13 @@ def test_the_pdf_names_no_auditor_in_its_text_metadata_or_file_name(dataset, api
     assert "SH-BUND" in metadata and "coaching-SH-BUND-20260101-20260331-en.pdf" in disposition
     everything = "\n".join([_text(reader), metadata, disposition, created["filename"]])
     for auditor in (world.auditor_a, world.auditor_b):
-        for trace in (auditor.username, auditor.first_name, auditor.last_name, auditor.email,
-                      auditor.auditor_profile.code):
+        for trace in (
+            auditor.username,
+            auditor.first_name,
+            auditor.last_name,
+            auditor.email,
+            auditor.auditor_profile.code,
+        ):
             assert not shows(trace, everything), trace
     for visit in dataset.bund_visits:
         assert str(visit.uuid) not in everything
@@ -328,8 +333,11 @@ def test_listing_reports_takes_the_same_queries_however_many_there_are(dataset, 
         for number in range(count):
             CoachingReport.objects.create(
                 store=dataset.world.bund if number % 2 else dataset.world.peoples_square,
-                start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 1) + dt.timedelta(days=number),
-                language="en", fingerprint="x", requested_by=dataset.world.hq,
+                start=dt.date(2026, 1, 1),
+                end=dt.date(2026, 1, 1) + dt.timedelta(days=number),
+                language="en",
+                fingerprint="x",
+                requested_by=dataset.world.hq,
             )
 
     make(2)
@@ -350,11 +358,23 @@ def test_the_pdf_shows_the_stores_action_plan_with_its_status_and_a_new_plan_cha
     client = api.as_user(world.store_manager_bund)
     before = _request(client, django_capture_on_commit_callbacks).json()
     due = clock.today() + dt.timedelta(days=10)
-    late = action_item_create(store=world.bund, item_key="fries_hot", action="Fry in smaller batches",
-                              owner="王店长", due_on=due, by=world.store_manager_bund)
+    late = action_item_create(
+        store=world.bund,
+        item_key="fries_hot",
+        action="Fry in smaller batches",
+        owner="王店长",
+        due_on=due,
+        by=world.store_manager_bund,
+    )
     ActionItem.objects.filter(pk=late.pk).update(due_on=clock.today() - dt.timedelta(days=2))
-    done = action_item_create(store=world.bund, item_key="greeted", action="Greet within 5 seconds",
-                              owner="Li Na", due_on=due, by=world.store_manager_bund)
+    done = action_item_create(
+        store=world.bund,
+        item_key="greeted",
+        action="Greet within 5 seconds",
+        owner="Li Na",
+        due_on=due,
+        by=world.store_manager_bund,
+    )
     action_item_complete(item=done, by=world.store_manager_bund)
 
     after = _request(client, django_capture_on_commit_callbacks)
@@ -380,8 +400,14 @@ def test_evidence_photos_are_shared_out_one_per_standard_before_any_gets_a_secon
     visits = dataset.bund_visits
     photos = []
     for number, (visit, key) in enumerate(
-        [(visits[1], "fries_hot"), (visits[1], "fries_hot"), (visits[1], "fries_hot"),
-         (visits[2], "greeted"), (visits[3], "greeted")], start=1
+        [
+            (visits[1], "fries_hot"),
+            (visits[1], "fries_hot"),
+            (visits[1], "fries_hot"),
+            (visits[2], "greeted"),
+            (visits[3], "greeted"),
+        ],
+        start=1,
     ):
         buffer = io.BytesIO()
         Image.new("RGB", (48, 36), (number * 40, 90, 60)).save(buffer, "JPEG")
@@ -394,9 +420,12 @@ def test_evidence_photos_are_shared_out_one_per_standard_before_any_gets_a_secon
         photo.thumbnail.save("t.jpg", ContentFile(buffer.getvalue()), save=False)
         photo.save()
         photos.append(photo)
-    evidence = coaching._evidence(world.bund.pk, selectors._versions(world.version.template_id),
-                                  selectors.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
-                                  ["fries_hot", "greeted", "upsell"])
+    evidence = coaching._evidence(
+        world.bund.pk,
+        selectors._versions(world.version.template_id),
+        selectors.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+        ["fries_hot", "greeted", "upsell"],
+    )
     assert [len(evidence[key]["photos"]) for key in ("fries_hot", "greeted", "upsell")] == [2, 2, 0]
 
 

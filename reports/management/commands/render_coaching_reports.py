@@ -119,8 +119,9 @@ class Command(BaseCommand):
         viewer = viewers.first()
         if viewer is None:
             raise CommandError(
-                f"No active HQ account {username!r}." if username else "Reports are rendered as an HQ account; "
-                "create one first (or pass --as USERNAME)."
+                f"No active HQ account {username!r}."
+                if username
+                else "Reports are rendered as an HQ account; create one first (or pass --as USERNAME)."
             )
         return viewer
 
