@@ -7,6 +7,7 @@ The tree:  HQ ─┬─ 华东 (EAST) ── 上海黄浦 (SH-HP) ─┬─ SH-B
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -131,8 +132,8 @@ class World:
         return None if name == "anonymous" else getattr(self, name)
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The small brand of this module's docstring, built through the services."""
     hq_region = factories.RegionFactory(code="HQ", name="总部")
     east = factories.RegionFactory(code="EAST", name="华东", parent=hq_region)
     huangpu = factories.RegionFactory(code="SH-HP", name="上海黄浦", parent=east)
@@ -183,6 +184,79 @@ def world(db) -> World:
         pending_bund_visit=pending_bund_visit,
         released_wfj_visit=released_wfj_visit,
     )
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"} & set(
+        item.fixturenames
+    ):
+        return True
+    return marker is not None and any(
+        marker.kwargs.get(flag) for flag in ("transaction", "reset_sequences", "serialized_rollback")
+    )
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool({"db", "world", "transactional_db"} & set(item.fixturenames)) or item.get_closest_marker("django_db")
+
+
+def _module_can_share_a_world(module_items: list[pytest.Item]) -> bool:
+    """Whether every database test of a module runs on the world in a rolled-back savepoint.
+
+    A shared world lives in one transaction around the whole module, so a module qualifies only
+    when each of its database tests asks for the world (a test that builds its own data must not
+    find the world's rows) and none commits (a transactional test would commit or flush it).
+    """
+    return all(
+        "world" in item.fixturenames and not _is_transactional(item) for item in module_items if _uses_database(item)
+    )
+
+
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_setup, django_db_blocker) -> World | None:
+    """The world built once for a whole test module, or None where the module cannot share one.
+
+    Built inside a transaction that stays open for the module and is rolled back after it; each
+    test runs in its own savepoint inside it (pytest-django's ``db``), so what one test writes is
+    gone for the next, exactly as if the world had been built for it alone.
+    """
+    module_items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
+    if not _module_can_share_a_world(module_items):
+        yield None
+        return
+    from django.test import override_settings
+
+    settings_for_the_build = override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, LANGUAGE_CODE="en")
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        settings_for_the_build.enable()
+        outer.__enter__()
+        try:
+            pristine = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            settings_for_the_build.disable()
+            raise
+    # Between here and the teardown only the tests' own `db` fixture lets them reach the database.
+    try:
+        yield pristine
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            settings_for_the_build.disable()
+
+
+@pytest.fixture
+def world(shared_world, db) -> World:
+    """The named personas and their brand; a fresh copy for each test, its writes rolled back after it."""
+    # pytest sets up the module-scoped shared world before the test's own `db` savepoint.
+    if shared_world is None:
+        return build_world()
+    # The instances as the builder returned them, not as an earlier test left them in memory.
+    return copy.deepcopy(shared_world)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import time_machine
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
@@ -41,7 +42,16 @@ def _month_after(day: dt.date) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-NEXT_MONTH = _month_after(clock.today())
+# "Next month" is fixed when the module is collected (parameters use it), so the module's tests
+# run on that day: a run that crosses midnight at a month's end must not move "today" past it.
+COLLECTED_ON = clock.today()
+NEXT_MONTH = _month_after(COLLECTED_ON)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def on_the_day_the_module_was_collected():
+    with time_machine.travel(clock.midday(COLLECTED_ON), tick=True):
+        yield
 
 
 def certify(user: User, version: ScorecardVersion) -> None:
