@@ -17,7 +17,3 @@ def test_the_next_test_finds_the_world_as_it_was_built(world):
     assert Visit.objects.filter(pk=world.pending_bund_visit.pk).exists()
     assert world.hq.first_name != "Changed"
 
-
-def test_copies_keep_the_worlds_objects_linked_to_each_other(world):
-    # One store object behind the store manager's store and the world's own: a copy, not copies.
-    assert world.released_bund_visit.store is world.bund or world.released_bund_visit.store_id == world.bund.pk
