@@ -16,4 +16,3 @@ def test_the_next_test_finds_the_world_as_it_was_built(world):
     assert Store.objects.get(pk=world.bund.pk).name == "上海外滩餐厅"
     assert Visit.objects.filter(pk=world.pending_bund_visit.pk).exists()
     assert world.hq.first_name != "Changed"
-
