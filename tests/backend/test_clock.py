@@ -52,9 +52,30 @@ def _dotted_tail(node: ast.expr) -> tuple[str, str] | None:
     return None
 
 
+# Names that, imported on their own, are a wall-clock read waiting to happen.
+WALL_CLOCK_IMPORTS = {("django.utils.timezone", "now"), ("django.utils.timezone", "localdate")}
+
+
 def wall_clock_reads(source: str) -> list[tuple[int, str]]:
     found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    for parent in ast.walk(tree):
+        for child in ast.iter_child_nodes(parent):
+            child.parent = parent
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found += [
+                (node.lineno, f"{node.module}.{alias.name}")
+                for alias in node.names
+                if (node.module, alias.name) in WALL_CLOCK_IMPORTS
+            ]
+            continue
+        if isinstance(node, ast.Attribute) and _dotted_tail(node) == ("timezone", "now"):
+            # `default=timezone.now` hands the wall clock over without calling it here.
+            parent = getattr(node, "parent", None)
+            if not (isinstance(parent, ast.Call) and parent.func is node):
+                found.append((node.lineno, "timezone.now"))
+            continue
         if not isinstance(node, ast.Call):
             continue
         tail = _dotted_tail(node.func)
@@ -62,7 +83,7 @@ def wall_clock_reads(source: str) -> list[tuple[int, str]]:
             continue
         if tail in WALL_CLOCK_CALLS or (tail in WALL_CLOCK_WITHOUT_ARGUMENT and not node.args and not node.keywords):
             found.append((node.lineno, ".".join(tail)))
-    return found
+    return sorted(found)
 
 
 def test_the_checker_finds_every_spelling_of_a_wall_clock_read():
@@ -80,6 +101,9 @@ def test_the_checker_finds_every_spelling_of_a_wall_clock_read():
             "timezone.localdate(moment)",  # converts a given instant: no wall-clock read
             "clock.now()",
             "clock.today()",
+            "created = models.DateTimeField(default=timezone.now)",
+            "schedule(timezone.now)",
+            "from django.utils.timezone import now",
         ]
     )
     assert [name for _line, name in wall_clock_reads(source)] == [
@@ -92,6 +116,9 @@ def test_the_checker_finds_every_spelling_of_a_wall_clock_read():
         "timezone.localdate",
         "timezone.localtime",
         "time.time",
+        "timezone.now",
+        "timezone.now",
+        "django.utils.timezone.now",
     ]
 
 
