@@ -13,18 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from backend import clock
 from backend.errors import Conflict
 from coaching import services
 from coaching.models import ActionItem
+from tests.concurrency import post_at_once
 
 URL = "/api/action-items/"
 
@@ -191,20 +188,9 @@ def test_a_duplicate_that_slips_past_the_lookup_is_caught_by_the_unique_constrai
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_post_sent_30_times_from_6_threads_stores_one_action(world):
-    token = Token.objects.create(user=world.store_manager_bund).key
     body = _body(clock.store_today(world.bund))
 
-    def send(_attempt: int) -> tuple[int, object]:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        try:
-            response = client.post(URL, body, format="json")
-            return response.status_code, response.json()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(send, range(30)))
+    results = post_at_once(user=world.store_manager_bund, url=URL, body=body, times=30, threads=6)
 
     statuses = sorted(status for status, _body in results)
     assert statuses.count(201) == 1 and statuses.count(200) == 29, statuses

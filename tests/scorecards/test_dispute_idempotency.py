@@ -20,6 +20,7 @@ from backend import clock
 from backend.errors import Conflict
 from scorecards.models import Dispute, Visit
 from scorecards.services import reviews
+from tests.concurrency import post_at_once
 
 URL = "/api/disputes/"
 
@@ -145,26 +146,9 @@ def test_the_key_is_documented_in_the_openapi_schema(world, api):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_dispute_sent_20_times_from_5_threads_is_stored_once(world):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    token = Token.objects.create(user=world.store_manager_bund).key
     body = _body(world)
 
-    def send(_attempt: int) -> tuple[int, object]:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        try:
-            response = client.post(URL, body, format="json")
-            return response.status_code, response.json()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        results = list(pool.map(send, range(20)))
+    results = post_at_once(user=world.store_manager_bund, url=URL, body=body, times=20, threads=5)
 
     statuses = sorted(status for status, _body in results)
     assert statuses.count(201) == 1 and statuses.count(200) == 19, statuses
