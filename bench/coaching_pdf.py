@@ -195,11 +195,11 @@ def build_store(*, code: str, period, today: dt.date, log) -> dict:
 
     actions = 0
     try:
-        from coaching.services import action_item_create, store_today
+        from coaching.services import action_item_create
     except ImportError:  # pragma: no cover - the action plan app is optional for the report
         pass
     else:
-        due = store_today(store) + dt.timedelta(days=14)
+        due = clock.store_today(store) + dt.timedelta(days=14)
         for key, action, owner in (
             (weakest[0], "每班开始前由值班经理抽查并记录，连续两周。", "值班经理 王"),
             (weakest[1], "组织一次 15 分钟的班前培训，张贴标准卡片。", "店经理 李"),

@@ -152,10 +152,6 @@ def assignment_create(
     return assignment
 
 
-def _store_today(assignment: Assignment) -> dt.date:
-    return clock.store_today(assignment.store)
-
-
 def _locked(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_for_update(of=("self",)).select_related("store").get(pk=assignment.pk)
 
@@ -168,7 +164,7 @@ def assignment_accept(*, assignment: Assignment, auditor: User) -> Assignment:
             raise ValidationError({"assignment": _("This assignment is not yours.")})
         if assignment.status == AssignmentStatus.ACCEPTED:
             return assignment
-        if assignment.status == AssignmentStatus.OFFERED and assignment.is_past(_store_today(assignment)):
+        if assignment.status == AssignmentStatus.OFFERED and assignment.is_past(clock.store_today(assignment.store)):
             # Recorded even though the acceptance fails: the offer is over either way.
             assignment.status = AssignmentStatus.EXPIRED
             assignment.save(update_fields=["status"])

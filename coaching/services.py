@@ -30,11 +30,6 @@ UPDATABLE_FIELDS = ("action", "owner", "due_on")
 FOLLOWUP_LOCKOUT_DAYS = Wave._meta.get_field("rotation_lockout_days").default
 
 
-def store_today(store: Store) -> dt.date:
-    """Today in the store's own time zone: due dates are the store's days."""
-    return clock.store_today(store)
-
-
 def _require_writer(user: User, store: Store) -> None:
     if user.role == Role.HQ_ADMIN:
         return
@@ -44,7 +39,7 @@ def _require_writer(user: User, store: Store) -> None:
 
 
 def _require_future_due_date(store: Store, due_on: dt.date) -> None:
-    if due_on < store_today(store):
+    if due_on < clock.store_today(store):
         raise ValidationError({"due_on": _("The due date cannot be in the past.")})
 
 
@@ -194,7 +189,7 @@ def _validate_window(store: Store, window_start: dt.date, window_end: dt.date, d
     errors = {}
     if daypart not in Daypart.values:
         errors["daypart"] = _("Choose one of %(dayparts)s.") % {"dayparts": ", ".join(Daypart.values)}
-    if window_start < store_today(store):
+    if window_start < clock.store_today(store):
         errors["window_start"] = _("A follow-up visit cannot start in the past.")
     if window_end < window_start:
         errors["window_end"] = _("The window must end on or after its start.")
@@ -281,7 +276,7 @@ def followup_visit_plan(
     """
     if by.role != Role.HQ_ADMIN:
         raise PermissionDenied(_("Only HQ plans visits."))
-    if not ActionItem.objects.filter(store=store).overdue(store_today(store)).exists():
+    if not ActionItem.objects.filter(store=store).overdue(clock.store_today(store)).exists():
         raise ValidationError({"store": _("This store has no overdue action to follow up.")})
     _validate_window(store, window_start, window_end, daypart)
     _refuse_double_booking(store, window_start, window_end)

@@ -118,7 +118,7 @@ def test_a_malformed_key_is_a_400_naming_it(world, api, today, key):
 def test_a_retry_after_midnight_still_answers_the_first_result(world, api, today):
     """The due date was today when the action was stored; the retry arrives tomorrow."""
     client = api.as_user(world.store_manager_bund)
-    body = _body(today, due_on=str(services.store_today(world.bund)))
+    body = _body(today, due_on=str(clock.store_today(world.bund)))
     first = client.post(URL, body)
     assert first.status_code == 201, first.content
     with clock.pinned(clock.now() + dt.timedelta(days=1)):
