@@ -6,9 +6,10 @@ Names here are the contract the mobile team codes against: extend, don't rename.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from branches.models import Assignment, Store
+from audits.models import Assignment, Visit, VisitPhoto
+from branches.models import Store
 from scorecards import scoring
-from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section, Visit, VisitPhoto
+from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section
 
 # --- Output -----------------------------------------------------------------------------------
 

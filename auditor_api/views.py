@@ -13,24 +13,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from auditor_api import serializers as s
+from audits import services as audit_services
+from audits.models import Assignment, Visit, VisitPhoto, VisitSectionScore
+from audits.services import assignments as assignment_services
+from audits.services import reviews
+from audits.services.photos import visit_photo_receive
 from backend.api.permissions import IsAuditor
 from backend.api.viewsets import ScopedViewSetMixin
-from branches import services as branch_services
-from branches.models import Assignment
-from scorecards import services
-from scorecards.models import (
-    ComplaintScenario,
-    Item,
-    RubricItem,
-    ScorecardVersion,
-    Section,
-    Visit,
-    VisitPhoto,
-    VisitSectionScore,
-)
+from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section
 from scorecards.selectors import scorecard_version_list
-from scorecards.services import reviews
-from scorecards.services.photos import visit_photo_receive
 
 SUBMISSION_EXAMPLE = {
     "uuid": "6f1c2a8e-3f7b-4c1e-9d2a-0b1c2d3e4f50",
@@ -69,7 +60,7 @@ class AuditorAssignmentViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: s.AssignmentOut}, summary="Accept an offered assignment")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        assignment = branch_services.assignment_accept(assignment=self.get_object(), auditor=request.user)
+        assignment = assignment_services.assignment_accept(assignment=self.get_object(), auditor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     @extend_schema(request=s.DeclineIn, responses={200: s.AssignmentOut}, summary="Decline, with a reason")
@@ -78,7 +69,7 @@ class AuditorAssignmentViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         assignment = self.get_object()
         body = s.DeclineIn(data=request.data)
         body.is_valid(raise_exception=True)
-        assignment = branch_services.assignment_decline(
+        assignment = assignment_services.assignment_decline(
             assignment=assignment, auditor=request.user, reason=body.validated_data["reason"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
@@ -156,10 +147,10 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         body = s.VisitSubmissionIn(data=request.data)
         body.is_valid(raise_exception=True)
-        outcome = services.visit_submit(
+        outcome = audit_services.visit_submit(
             auditor=request.user,
             submission=_submission(body.validated_data),
-            fingerprint=services.submission_fingerprint(_canonical(request.data)),
+            fingerprint=audit_services.submission_fingerprint(_canonical(request.data)),
         )
         # A fresh visit carries what was written; a replay is read back like any other visit.
         visit = outcome.visit if outcome.created else _visit_queryset().get(pk=outcome.visit.pk)
@@ -181,13 +172,13 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
             visit=visit,
             auditor=request.user,
             answers={
-                answer["item"]: services.AnswerInput(
+                answer["item"]: audit_services.AnswerInput(
                     value=answer["value"], not_applicable=answer["na"], comment=answer["comment"]
                 )
                 for answer in body.validated_data["answers"]
             },
             summary=body.validated_data["summary"],
-            fingerprint=services.submission_fingerprint(_canonical(request.data)),
+            fingerprint=audit_services.submission_fingerprint(_canonical(request.data)),
         )
         return Response(s.VisitReceiptOut(_visit_queryset().get(pk=visit.pk)).data)
 
@@ -219,36 +210,38 @@ def _canonical(data) -> object:
     return json.loads(json.dumps(data, default=str))
 
 
-def _submission(data: dict) -> services.Submission:
+def _submission(data: dict) -> audit_services.Submission:
     location = data.get("location")
     complaint = data.get("complaint")
     receipt = data.get("receipt")
-    return services.Submission(
+    return audit_services.Submission(
         uuid=data["uuid"],
         assignment_id=data["assignment"],
         checked_in_at=data["checked_in_at"],
         checked_out_at=data["checked_out_at"],
         location=None
         if location is None
-        else services.Location(
+        else audit_services.Location(
             latitude=location["latitude"], longitude=location["longitude"], accuracy_m=location["accuracy"]
         ),
         answers=[
-            services.SubmittedAnswer(
+            audit_services.SubmittedAnswer(
                 item=answer["item"], value=answer.get("value"), not_applicable=answer["na"], comment=answer["comment"]
             )
             for answer in data["answers"]
         ],
         complaint=None
         if complaint is None
-        else services.ComplaintResult(
+        else audit_services.ComplaintResult(
             observed=tuple(complaint["observed"]),
             seconds_to_resolution=complaint["seconds_to_resolution"],
             transcript=complaint["transcript"],
         ),
         receipt=None
         if receipt is None
-        else services.Receipt(number=receipt.get("number", ""), amount=receipt.get("amount"), time=receipt.get("time")),
-        photos=[services.PlannedPhoto(uuid=photo["uuid"], item=photo["item"]) for photo in data["photos"]],
+        else audit_services.Receipt(
+            number=receipt.get("number", ""), amount=receipt.get("amount"), time=receipt.get("time")
+        ),
+        photos=[audit_services.PlannedPhoto(uuid=photo["uuid"], item=photo["item"]) for photo in data["photos"]],
         summary=data["summary"],
     )

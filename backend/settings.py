@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "treebeard",
     "branches",
     "scorecards",
+    "audits",
     "auditor_api",
     "reports",
     "dashboard",
@@ -209,12 +210,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "ENUM_NAME_OVERRIDES": {
-        "VisitStatusEnum": "scorecards.models.VisitStatus",
+        "VisitStatusEnum": "audits.models.VisitStatus",
         "VersionStatusEnum": "scorecards.models.VersionStatus",
         "ItemTypeEnum": "scorecards.models.ItemType",
         "RoleEnum": "branches.models.Role",
-        "AssignmentStatusEnum": "branches.models.AssignmentStatus",
-        "PhotoStatusEnum": "scorecards.models.PhotoStatus",
+        "AssignmentStatusEnum": "audits.models.AssignmentStatus",
+        "PhotoStatusEnum": "audits.models.PhotoStatus",
     },
 }
 

@@ -130,7 +130,7 @@ def thumbnail_jpeg(seed: int) -> bytes:
         colour = tuple(rng.randrange(256) for _ in range(3))
         (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=colour, outline=(20, 20, 20))
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)  # as scorecards.photos.THUMBNAIL_QUALITY
+    image.save(buffer, "JPEG", quality=80)  # as audits.photos.THUMBNAIL_QUALITY
     return buffer.getvalue()
 
 
@@ -138,11 +138,11 @@ def build_store(*, code: str, period, today: dt.date, log) -> dict:
     """Seed the demo brand, then give ``code``'s weakest standards comments, photos and actions."""
     from django.core.files.base import ContentFile
 
+    from audits.models import Answer, VisitPhoto, VisitStatus
+    from audits.models.photos import PhotoStatus
     from branches.models import Role, Store, User
     from fixtures.demo import _load, build_demo
     from reports.coaching import coaching_report_data
-    from scorecards.models import Answer, VisitPhoto, VisitStatus
-    from scorecards.models.photos import PhotoStatus
 
     started = time.perf_counter()
     build_demo(today=today, log=lambda *_args: None)

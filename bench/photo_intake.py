@@ -1,4 +1,4 @@
-"""Benchmark ``scorecards.photos.process_photo`` on a 12-megapixel phone-like JPEG.
+"""Benchmark ``audits.photos.process_photo`` on a 12-megapixel phone-like JPEG.
 
 Run from the repository root (no Django settings needed):
 
@@ -24,7 +24,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageChops
 
-from scorecards.photos import process_photo
+from audits.photos import process_photo
 
 WIDTH, HEIGHT = 4000, 3000
 

@@ -8,7 +8,7 @@ year of earlier assignments and visits, and bookings inside the wave. Then, for 
 store (stores x months x visits slots):
 
 - ``wave_preview``: loading everything and planning (median of the runs), and its query count;
-- its two halves: loading (``selectors.wave_plan_request``) and the pure ``plan_wave``;
+- its two halves: loading (``audit_selectors.wave_plan_request``) and the pure ``plan_wave``;
 - baselines: fetching the same rows with bare ``values_list`` queries, and building the same
   number of ``Slot`` objects with nothing decided;
 - ``wave_commit`` once: planning again and inserting every assignment.
@@ -72,18 +72,10 @@ def setup_django(var_dir: str) -> None:
 
 
 def build_world(*, stores: int, auditors: int, rng: random.Random):
-    from branches.models import (
-        Assignment,
-        AssignmentStatus,
-        AuditorCertification,
-        AuditorProfile,
-        Region,
-        Role,
-        Store,
-        User,
-    )
+    from audits.models import Assignment, AssignmentStatus, AuditorCertification, AuditorProfile, Visit
+    from branches.models import Region, Role, Store, User
     from scorecards import services
-    from scorecards.models import ComplaintScenario, Visit
+    from scorecards.models import ComplaintScenario
 
     root = Region.objects.add_root({"code": "BENCH", "name": "Bench"})
     regions = [Region.objects.add_child(root, {"code": f"C{n:02d}", "name": city}) for n, city in enumerate(CITIES)]
@@ -216,8 +208,8 @@ def timed(call, runs: int) -> tuple[float, object]:
 
 def bare_fetch(wave) -> None:
     """The rows the loader reads, fetched with bare queries and nothing built from them."""
-    from branches.models import Assignment, AuditorCertification, AuditorProfile, Store
-    from scorecards.models import Visit
+    from audits.models import Assignment, AuditorCertification, AuditorProfile, Visit
+    from branches.models import Store
 
     since = wave.start_date - dt.timedelta(days=wave.rotation_lockout_days)
     list(Store.objects.filter(active=True).values_list("pk", "code", "city"))
@@ -229,7 +221,7 @@ def bare_fetch(wave) -> None:
 
 
 def bare_slots(count: int) -> None:
-    from branches.planning import Slot
+    from audits.planning import Slot
 
     day = WAVE_START
     [Slot(n, f"S-{n:04d}", n, "aud", day, day, "lunch", None, None) for n in range(count)]
@@ -249,9 +241,10 @@ def main() -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from branches import selectors, services
+        from audits import selectors as audit_selectors
+        from audits.planning import plan_wave
+        from audits.services import waves as wave_services
         from branches.models import User
-        from branches.planning import plan_wave
 
         started = time.perf_counter()
         root, version, scenarios, history, visits = build_world(
@@ -261,7 +254,7 @@ def main() -> None:
         end = WAVE_START
         for _ in range(args.months):
             end = (end + dt.timedelta(days=32)).replace(day=1)
-        wave = services.wave_create(
+        wave = wave_services.wave_create(
             name="Bench wave",
             version=version,
             start_date=WAVE_START,
@@ -274,15 +267,15 @@ def main() -> None:
         )
         slots = args.stores * args.months * args.visits
 
-        preview_s, plan = timed(lambda: services.wave_preview(wave=wave), args.runs)
+        preview_s, plan = timed(lambda: wave_services.wave_preview(wave=wave), args.runs)
         with CaptureQueriesContext(connection) as queries:
-            services.wave_preview(wave=wave)
-        load_s, plan_request = timed(lambda: selectors.wave_plan_request(wave=wave), args.runs)
+            wave_services.wave_preview(wave=wave)
+        load_s, plan_request = timed(lambda: audit_selectors.wave_plan_request(wave=wave), args.runs)
         pure_s, _plan = timed(lambda: plan_wave(plan_request), args.runs)
         fetch_s, _ = timed(lambda: bare_fetch(wave), args.runs)
         objects_s, _ = timed(lambda: bare_slots(slots), args.runs)
         hq = User.objects.create_user(username="bench-hq", password="x", role="hq_admin")
-        commit_s, created = timed(lambda: services.wave_commit(wave=wave, by=hq), 1)
+        commit_s, created = timed(lambda: wave_services.wave_commit(wave=wave, by=hq), 1)
 
         reasons = Counter(gap.reason_code for gap in plan.unfilled)
         print(f"SQLite {connection.Database.sqlite_version}, WAL; Python {sys.version.split()[0]}")

@@ -65,8 +65,8 @@ def add_evidence(start: dt.date, end: dt.date) -> tuple[int, int]:
     from django.core.files.storage import default_storage
     from django.db import connection, transaction
 
-    from scorecards.models import VisitPhoto
-    from scorecards.models.photos import PhotoStatus
+    from audits.models import VisitPhoto
+    from audits.models.photos import PhotoStatus
 
     try:
         from bench.coaching_pdf import thumbnail_jpeg
@@ -81,18 +81,18 @@ def add_evidence(start: dt.date, end: dt.date) -> tuple[int, int]:
     names = [
         default_storage.save(f"thumbs/bench/{seed:02d}.jpg", ContentFile(thumbnail_jpeg(seed))) for seed in range(12)
     ]
-    in_period = "SELECT id FROM scorecards_visit WHERE status = 'released' AND visited_on BETWEEN %s AND %s"
+    in_period = "SELECT id FROM audits_visit WHERE status = 'released' AND visited_on BETWEEN %s AND %s"
     now = clock.now()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE scorecards_answer SET comment = CASE id % 4 "
+            "UPDATE audits_answer SET comment = CASE id % 4 "
             + " ".join(f"WHEN {i} THEN %s" for i in range(len(OBSERVATIONS)))
             + f" END WHERE failed AND visit_id IN ({in_period})",
             [*OBSERVATIONS, start, end],
         )
         comments = cursor.rowcount
         cursor.execute(
-            f"SELECT visit_id, item_id FROM scorecards_answer WHERE failed AND visit_id IN ({in_period})", [start, end]
+            f"SELECT visit_id, item_id FROM audits_answer WHERE failed AND visit_id IN ({in_period})", [start, end]
         )
         failed = cursor.fetchall()
         VisitPhoto.objects.bulk_create(

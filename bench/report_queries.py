@@ -60,18 +60,18 @@ PROPOSED_INDEXES = {
     # scorecards.Visit: the existing visit_store_status_date (store, status, visited_on), extended
     # so that a store's (or a list of stores') visits of a period are read from the index alone.
     "visit_store_report_cover": (
-        "CREATE INDEX visit_store_report_cover ON scorecards_visit (store_id, status, visited_on, version_id, score, "
+        "CREATE INDEX visit_store_report_cover ON audits_visit (store_id, status, visited_on, version_id, score, "
         "critical_failed, complaint_passed, complaint_seconds_to_resolution)"
     ),
     # scorecards.Visit: the brand's visits of a period, read from the index alone, in date order.
     "visit_status_date_cover": (
-        "CREATE INDEX visit_status_date_cover ON scorecards_visit (status, visited_on, version_id, store_id, score)"
+        "CREATE INDEX visit_status_date_cover ON audits_visit (status, visited_on, version_id, store_id, score)"
     ),
 }
 # Tried as well, and reported: scorecards.VisitSectionScore (visit, section, score).
 EXTRA_INDEX = (
     "section_score_cover",
-    "CREATE INDEX section_score_cover ON scorecards_visitsectionscore (visit_id, section_id, score)",
+    "CREATE INDEX section_score_cover ON audits_visitsectionscore (visit_id, section_id, score)",
 )
 
 
@@ -93,7 +93,7 @@ def setup_django(var_dir: str) -> None:
 # building the INSERT (measured: 52,500 answers in 4.9 s, against 0.55 s with executemany), which
 # would make the 2.5 million answers alone take about four minutes (--bulk-create-answers).
 ANSWER_INSERT = (
-    "INSERT INTO scorecards_answer (visit_id, item_id, value_bool, earned_points, failed, "
+    "INSERT INTO audits_answer (visit_id, item_id, value_bool, earned_points, failed, "
     "not_applicable, possible_points, value_text, comment) VALUES (%s, %s, %s, %s, %s, 0, '1', '', '')"
 )
 
@@ -177,7 +177,7 @@ class Builder:
     def visits(self, stores, months: list[dt.date], per_month: int) -> tuple[int, int]:
         from django.db import connection, transaction
 
-        from scorecards.models import Answer, Visit, VisitSectionScore
+        from audits.models import Answer, Visit, VisitSectionScore
 
         rng = self.rng
         one, zero = Decimal(1), Decimal(0)
@@ -295,12 +295,12 @@ TREND_SQL = [
               SUM(v.visited_on < %s), SUM(iif(v.visited_on < %s, y, NULL))
        FROM (SELECT visited_on, version_id, CAST(score AS REAL) AS y,
                     CAST(julianday(visited_on) - julianday(%s) AS INTEGER) AS x
-             FROM scorecards_visit
+             FROM audits_visit
              WHERE store_id = %s AND status = 'released' AND score IS NOT NULL AND visited_on BETWEEN %s AND %s) v
        JOIN scorecards_scorecardversion ver ON ver.id = v.version_id
        GROUP BY 1, 2""",
     # The visits.
-    f"""SELECT v.reference, v.visited_on, v.score, v.critical_failed FROM scorecards_visit v
+    f"""SELECT v.reference, v.visited_on, v.score, v.critical_failed FROM audits_visit v
        WHERE v.store_id = %s AND v.status = 'released' AND v.score IS NOT NULL AND v.visited_on BETWEEN %s AND %s
          AND v.version_id IN ({VERSIONS})
        ORDER BY v.visited_on, v.checked_in_at, v.id""",
@@ -308,21 +308,21 @@ TREND_SQL = [
     f"""SELECT sec.key, substr(v.visited_on, 1, 7), COUNT(*), SUM(CAST(vs.score AS REAL)),
               (SELECT s2.title FROM scorecards_section s2 JOIN scorecards_scorecardversion v2 ON v2.id = s2.version_id
                WHERE v2.template_id = %s AND s2.key = sec.key ORDER BY v2.number DESC LIMIT 1)
-       FROM scorecards_visit v
-       JOIN scorecards_visitsectionscore vs ON vs.visit_id = v.id
+       FROM audits_visit v
+       JOIN audits_visitsectionscore vs ON vs.visit_id = v.id
        JOIN scorecards_section sec ON sec.id = vs.section_id
        WHERE v.store_id = %s AND v.status = 'released' AND v.score IS NOT NULL AND v.visited_on BETWEEN %s AND %s
          AND v.version_id IN ({VERSIONS}) AND vs.score IS NOT NULL
        GROUP BY 1, 2""",
     # The region's months.
-    f"""SELECT substr(v.visited_on, 1, 7), COUNT(*), SUM(CAST(v.score AS REAL)) FROM scorecards_visit v
+    f"""SELECT substr(v.visited_on, 1, 7), COUNT(*), SUM(CAST(v.score AS REAL)) FROM audits_visit v
        WHERE v.status = 'released' AND v.score IS NOT NULL AND v.visited_on BETWEEN %s AND %s
          AND v.version_id IN ({VERSIONS})
          AND v.store_id IN (SELECT s.id FROM branches_store s JOIN branches_region r ON r.id = s.region_id
                             WHERE NOT s.is_competitor AND r.path LIKE %s)
        GROUP BY 1""",
     # The brand's days (summed into months below).
-    f"""SELECT v.visited_on, COUNT(*), SUM(CAST(v.score AS REAL)) FROM scorecards_visit v
+    f"""SELECT v.visited_on, COUNT(*), SUM(CAST(v.score AS REAL)) FROM audits_visit v
        WHERE v.status = 'released' AND v.score IS NOT NULL AND v.visited_on BETWEEN %s AND %s
          AND v.version_id IN ({VERSIONS})
          AND v.store_id NOT IN (SELECT id FROM branches_store WHERE is_competitor)
@@ -367,7 +367,7 @@ def hand_trend(cursor, code: str, start: dt.date, end: dt.date) -> dict:
 COMPARISON_SQL = [
     """SELECT s.id, s.code, s.name, s.is_competitor, r.code, r.name FROM branches_store s
        JOIN branches_region r ON r.id = s.region_id WHERE r.path LIKE %s ORDER BY s.code""",
-    """SELECT ver.template_id, COUNT(*) AS n FROM scorecards_visit v
+    """SELECT ver.template_id, COUNT(*) AS n FROM audits_visit v
        JOIN scorecards_scorecardversion ver ON ver.id = v.version_id
        WHERE v.status = 'released' AND v.visited_on BETWEEN %s AND %s
          AND v.store_id IN (SELECT s.id FROM branches_store s JOIN branches_region r ON r.id = s.region_id
@@ -384,14 +384,14 @@ COMPARISON_SQL = [
               COUNT(*) FILTER (WHERE v.visited_on >= %s AND v.complaint_passed IS NOT NULL),
               COUNT(*) FILTER (WHERE v.visited_on >= %s AND v.complaint_passed),
               COUNT(*) FILTER (WHERE v.visited_on >= %s AND v.critical_failed)
-       FROM scorecards_visit v
+       FROM audits_visit v
        WHERE v.status = 'released' AND v.visited_on BETWEEN %s AND %s AND v.version_id IN ({VERSIONS})
          AND v.store_id IN (SELECT s.id FROM branches_store s JOIN branches_region r ON r.id = s.region_id
                             WHERE r.path LIKE %s)
        GROUP BY 1""",
     # Section sums per store: one FILTER per section key, filled in below.
     f"""SELECT v.store_id, {{sections}}
-       FROM scorecards_visit v LEFT JOIN scorecards_visitsectionscore vs ON vs.visit_id = v.id
+       FROM audits_visit v LEFT JOIN audits_visitsectionscore vs ON vs.visit_id = v.id
        WHERE v.status = 'released' AND v.visited_on BETWEEN %s AND %s AND v.version_id IN ({VERSIONS})
          AND v.store_id IN (SELECT s.id FROM branches_store s JOIN branches_region r ON r.id = s.region_id
                             WHERE r.path LIKE %s)
@@ -400,7 +400,7 @@ COMPARISON_SQL = [
          SELECT v.store_id, v.complaint_seconds_to_resolution AS seconds,
                 ROW_NUMBER() OVER (PARTITION BY v.store_id ORDER BY v.complaint_seconds_to_resolution, v.id) AS rn,
                 COUNT(*) OVER (PARTITION BY v.store_id) AS c
-         FROM scorecards_visit v
+         FROM audits_visit v
          WHERE v.status = 'released' AND v.visited_on BETWEEN %s AND %s
            AND v.complaint_passed IS NOT NULL AND v.complaint_seconds_to_resolution IS NOT NULL
            AND v.version_id IN ({VERSIONS})

@@ -52,8 +52,9 @@ def setup_django(var_dir: str) -> None:
 
 def build_world(items: int, visits: int):
 
-    from branches import services as branch_services
-    from branches.models import AuditorCertification, AuditorProfile, Region, Role, Store, User
+    from audits.models import AuditorCertification, AuditorProfile
+    from audits.services import assignments as assignment_services
+    from branches.models import Region, Role, Store, User
     from scorecards import services
 
     region = Region.objects.add_root({"code": "BENCH", "name": "Bench"})
@@ -90,10 +91,10 @@ def build_world(items: int, visits: int):
     today = clock.today()
     assignments = []
     for _ in range(visits):
-        assignment = branch_services.assignment_create(
+        assignment = assignment_services.assignment_create(
             store=store, auditor=user, version=version, window_start=today, window_end=today, daypart="lunch"
         )
-        assignments.append(branch_services.assignment_accept(assignment=assignment, auditor=user))
+        assignments.append(assignment_services.assignment_accept(assignment=assignment, auditor=user))
     keys = [item["key"] for section in sections for item in section["items"]]
     kinds = {item["key"]: item["type"] for section in sections for item in section["items"]}
     return user, store, version, assignments, keys, kinds
@@ -123,7 +124,8 @@ def install_bare_view(version, store, user):
     from django.views.decorators.csrf import csrf_exempt
 
     import backend.urls
-    from scorecards.models import Answer, Item, Section, Visit, VisitSectionScore
+    from audits.models import Answer, Visit, VisitSectionScore
+    from scorecards.models import Item, Section
 
     items = {item.key: item for item in Item.objects.filter(section__version=version)}
     sections = list(Section.objects.filter(version=version))

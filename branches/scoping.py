@@ -47,8 +47,7 @@ def store_q(user, prefix: str = "") -> Q:
         return Q(**{f"{prefix}managers": user})
     if role == Role.AUDITOR:
         # Auditors know the stores they visited or are assigned to, nothing more.
-        from branches.models import Assignment
-        from scorecards.models import Visit
+        from audits.models import Assignment, Visit
 
         return Q(**{f"{prefix}pk__in": Visit.objects.filter(auditor=user).values("store_id")}) | Q(
             **{f"{prefix}pk__in": Assignment.objects.filter(auditor=user).values("store_id")}
@@ -74,8 +73,8 @@ def region_q(user) -> Q:
 
 def visit_q(user) -> Q:
     """Audit side sees every visit; auditors their own; managers released visits of their stores."""
+    from audits.models import VisitStatus
     from branches.models import Role
-    from scorecards.models import VisitStatus
 
     role = _role(user)
     if role in (Role.HQ_ADMIN, Role.REVIEWER):

@@ -16,9 +16,10 @@ from django.db import models
 from django.db.models import Exists, F, Q
 from django.utils.translation import gettext_lazy as _
 
+from audits.models import Visit, VisitStatus
 from backend import clock
 from branches import scoping
-from scorecards.models import Item, ItemType, ScorecardVersion, VersionStatus, Visit, VisitStatus
+from scorecards.models import Item, ItemType, ScorecardVersion, VersionStatus
 from scorecards.models.templates import KEY_REGEX, key_validator_message
 
 # A TextField's max_length only sizes form widgets; the validator makes full_clean() enforce it.

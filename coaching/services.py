@@ -16,14 +16,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audits.models import Assignment, AssignmentStatus, Visit, Wave
+from audits.planning import PlanRequest, PlanStore, plan_wave
+from audits.selectors import _bookings, _encounters, _plan_auditors
+from audits.services import assignments as assignment_services
 from backend import clock, idempotency
-from branches import services as branch_services
 from branches.dayparts import Daypart
-from branches.models import Assignment, AssignmentStatus, Role, Store, User, Wave
-from branches.planning import PlanRequest, PlanStore, plan_wave
-from branches.selectors import _bookings, _encounters, _plan_auditors
+from branches.models import Role, Store, User
 from coaching.models import ActionItem, ActionStatus
-from scorecards.models import ScorecardVersion, VersionStatus, Visit
+from scorecards.models import ScorecardVersion, VersionStatus
 
 UPDATABLE_FIELDS = ("action", "owner", "due_on")
 # The same rotation lockout a wave uses by default: staff must not meet the same face again.
@@ -285,7 +286,7 @@ def followup_visit_plan(
         auditor = _eligible_auditor(
             store=store, version=version, window_start=window_start, window_end=window_end, daypart=daypart
         )
-    return branch_services.assignment_create(
+    return assignment_services.assignment_create(
         store=store,
         auditor=auditor,
         version=version,

@@ -17,12 +17,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from audits.serializers.planning import AssignmentSerializer
+from audits.views.planning import API_FIELDS
 from backend import clock
+from backend.api.exceptions import api_field_names
 from backend.api.permissions import IsHQAdmin
 from backend.api.viewsets import ScopedModelViewSet
 from branches.models import Role
-from branches.serializers import AssignmentSerializer
-from branches.views import API_FIELDS, _api_field_names
 from coaching import selectors, services
 from coaching.filters import ActionItemFilter
 from coaching.models import ActionItem
@@ -166,6 +167,6 @@ class FollowUpViewSet(viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         # Errors of the assignment name the model's "version"; the client sent "scorecard_version".
-        with _api_field_names(API_FIELDS):
+        with api_field_names(API_FIELDS):
             assignment = services.followup_visit_plan(**data, by=request.user)
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)

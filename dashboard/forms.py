@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DisputeForm(forms.Form):
-    """Contest one item of a recent released visit; ``scorecards.services.reviews.dispute_open`` decides."""
+    """Contest one item of a recent released visit; ``audits.services.reviews.dispute_open`` decides."""
 
     visit = forms.ChoiceField(label=_("Visit"))
     item = forms.ChoiceField(label=_("Standard"))

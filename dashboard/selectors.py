@@ -12,21 +12,14 @@ import datetime as dt
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
+from audits.models import AnswerAmendment, Dispute, DisputeStatus, VisitSectionScore
+from audits.models.visits import VisitFlag
+from audits.services.reviews import dispute_window
 from backend import clock
 from branches.models import Region, Store
 from reports.expressions import as_float
 from reports.selectors import Period, released_visits
-from scorecards.models import (
-    AnswerAmendment,
-    Dispute,
-    DisputeStatus,
-    Item,
-    ScorecardTemplate,
-    ScorecardVersion,
-    VisitSectionScore,
-)
-from scorecards.models.visits import VisitFlag
-from scorecards.services.reviews import dispute_window
+from scorecards.models import Item, ScorecardTemplate, ScorecardVersion
 
 FLAG_LABELS = dict(VisitFlag.choices)
 

@@ -24,6 +24,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audits.models import Visit, VisitStatus
+from audits.models.visits import Channel, Daypart
+from audits.services import reviews
 from backend import clock
 from backend.errors import Conflict, InvalidInput
 from branches.models import Role, Store
@@ -33,9 +36,7 @@ from dashboard.forms import DisputeForm
 from reports import selectors
 from reports.filters import ComparisonFilter, TrendFilter
 from reports.permissions import REPORT_ROLES
-from scorecards.models import ScorecardTemplate, Visit, VisitStatus
-from scorecards.models.visits import Channel, Daypart
-from scorecards.services import reviews
+from scorecards.models import ScorecardTemplate
 
 WEAKNESS_LIMIT = 5
 
@@ -124,12 +125,12 @@ def home(request):
         "is_hq": user.role == Role.HQ_ADMIN,
         "coaching": actions.available(),
         "links": {
-            "waves": reverse("admin:branches_wave_changelist"),
-            "assignments": reverse("admin:branches_assignment_changelist"),
+            "waves": reverse("admin:audits_wave_changelist"),
+            "assignments": reverse("admin:audits_assignment_changelist"),
             "api_docs": reverse("api-docs"),
             "review_api": reverse("review-visit-list") + "?status=submitted",
-            "review_admin": reverse("admin:scorecards_visit_changelist"),
-            "disputes_admin": reverse("admin:scorecards_dispute_changelist"),
+            "review_admin": reverse("admin:audits_visit_changelist"),
+            "disputes_admin": reverse("admin:audits_dispute_changelist"),
             "admin": reverse("admin:index"),
         },
     }

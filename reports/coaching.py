@@ -14,21 +14,14 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Max, Q, Sum
 
+from audits.models import Answer, AnswerAmendment, Visit, VisitPhoto, VisitSectionScore, VisitStatus
+from audits.models.photos import PhotoStatus
 from branches.models import Store
 from coaching.models import ActionItem, overdue_q
 from coaching.selectors import action_plan_for_report
 from reports import selectors
 from reports.expressions import as_float
-from scorecards.models import (
-    Answer,
-    AnswerAmendment,
-    RubricItem,
-    Visit,
-    VisitPhoto,
-    VisitSectionScore,
-    VisitStatus,
-)
-from scorecards.models.photos import PhotoStatus
+from scorecards.models import RubricItem
 
 WEAKEST_STANDARDS = 5
 COMMENTS_PER_STANDARD = 3

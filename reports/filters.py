@@ -14,10 +14,11 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
+from audits.models import Visit
 from backend import clock
 from branches.models import Region
 from reports.selectors import MAX_PERIOD_DAYS, resolve_period, validate_period_date
-from scorecards.models import ScorecardTemplate, Visit
+from scorecards.models import ScorecardTemplate
 from scorecards.models.templates import KEY_REGEX
 
 DEFAULT_LIMIT = 10

@@ -34,20 +34,12 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from audits.models import Answer, Visit, VisitSectionScore, VisitStatus
 from backend.errors import InvalidInput
 from branches.models import Region, Store
 from reports import statistics
 from reports.expressions import EpochDays, MonthKey, as_float, epoch_days
-from scorecards.models import (
-    Answer,
-    Item,
-    ScorecardTemplate,
-    ScorecardVersion,
-    Section,
-    Visit,
-    VisitSectionScore,
-    VisitStatus,
-)
+from scorecards.models import Item, ScorecardTemplate, ScorecardVersion, Section
 
 # The slope is fitted per day and reported per month of average length (365.2425 / 12 days).
 DAYS_PER_MONTH = 365.2425 / 12

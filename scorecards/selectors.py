@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from scorecards.models import (
-    Answer,
-    AnswerAmendment,
-    Item,
-    ScorecardTemplate,
-    ScorecardVersion,
-    Section,
-    Visit,
-    VisitSectionScore,
-)
+from scorecards.models import Item, ScorecardTemplate, ScorecardVersion, Section
 
 
 def scorecard_template_list(*, user) -> QuerySet[ScorecardTemplate]:
@@ -32,20 +23,4 @@ def scorecard_version_list(*, user) -> QuerySet[ScorecardVersion]:
         ScorecardVersion.objects.visible_to(user)
         .select_related("template")
         .prefetch_related(Prefetch("sections", queryset=sections))
-    )
-
-
-def visit_list(*, user) -> QuerySet[Visit]:
-    return Visit.objects.visible_to(user).select_related("store", "version__template", "auditor__auditor_profile")
-
-
-def visit_detail_queryset(*, user) -> QuerySet[Visit]:
-    return (
-        visit_list(user=user)
-        .select_related("complaint_scenario")
-        .prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.select_related("item", "option")),
-            Prefetch("section_scores", queryset=VisitSectionScore.objects.select_related("section")),
-            Prefetch("amendments", queryset=AnswerAmendment.objects.select_related("item")),
-        )
     )

@@ -4,18 +4,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from backend.api.permissions import IsHQAdmin, IsHQAdminOrReadOnly
-from backend.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from backend.api.viewsets import ScopedModelViewSet
 from scorecards import selectors, services
-from scorecards.filters import ScorecardVersionFilter, VisitFilter
-from scorecards.models import ScorecardTemplate, ScorecardVersion, Visit
-from scorecards.serializers import (
-    AuditSideVisitDetailSerializer,
-    AuditSideVisitSerializer,
-    ScorecardTemplateSerializer,
-    ScorecardVersionSerializer,
-    StoreFacingVisitDetailSerializer,
-    StoreFacingVisitSerializer,
-)
+from scorecards.filters import ScorecardVersionFilter
+from scorecards.models import ScorecardTemplate, ScorecardVersion
+from scorecards.serializers import ScorecardTemplateSerializer, ScorecardVersionSerializer
 
 
 class ScorecardTemplateViewSet(ScopedModelViewSet):
@@ -89,22 +82,3 @@ class ScorecardVersionViewSet(ScopedModelViewSet):
         """Validate the whole draft and publish it; the refusal lists every problem."""
         services.scorecard_version_publish(version=self.get_object(), by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
-
-
-class VisitViewSet(ScopedReadOnlyViewSet):
-    """Visits the caller may see. Store and regional managers: released visits, no auditor."""
-
-    queryset = Visit.objects.all()
-    filterset_class = VisitFilter
-
-    def scope(self, queryset):
-        if self.action == "retrieve":
-            return selectors.visit_detail_queryset(user=self.request.user)
-        return selectors.visit_list(user=self.request.user)
-
-    def get_serializer_class(self):
-        user = self.request.user
-        audit_side = user.is_authenticated and not user.is_store_side
-        if self.action == "retrieve":
-            return AuditSideVisitDetailSerializer if audit_side else StoreFacingVisitDetailSerializer
-        return AuditSideVisitSerializer if audit_side else StoreFacingVisitSerializer

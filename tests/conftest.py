@@ -19,10 +19,11 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
+from audits.models import Visit
+from audits.services import assignments as assignment_services
 from backend import clock
-from branches import services as branch_services
 from branches.models import Region, Role, Store, User
-from scorecards.models import ScorecardVersion, Visit
+from scorecards.models import ScorecardVersion
 from tests import factories
 from tests.auditor_api.conftest import certify
 from tests.demo import DEMO_DAY
@@ -328,7 +329,7 @@ def make_assignment(world):
         version = version or world.version
         store = store or world.bund
         certify(auditor, version)
-        assignment = branch_services.assignment_create(
+        assignment = assignment_services.assignment_create(
             store=store,
             auditor=auditor,
             version=version,
@@ -339,7 +340,7 @@ def make_assignment(world):
             by=world.hq,
         )
         if accepted:
-            assignment = branch_services.assignment_accept(assignment=assignment, auditor=auditor)
+            assignment = assignment_services.assignment_accept(assignment=assignment, auditor=auditor)
         return assignment
 
     return make

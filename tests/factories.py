@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import factory
 
+from audits import services as audit_services
+from audits.models import AuditorProfile
 from backend import clock
-from branches.models import AuditorProfile, Region, Role, Store, User
+from branches.models import Region, Role, Store, User
 from scorecards import services
 from scorecards.models import ComplaintScenario, RubricItem, ScorecardVersion
 
@@ -213,7 +215,7 @@ def record_visit(
     """A visit stored through the real service, optionally released."""
     when = when or clock.now() - dt.timedelta(days=3)
     given = {**PERFECT_ANSWERS, **(answers or {})}
-    visit = services.visit_record(
+    visit = audit_services.visit_record(
         store=store,
         version=version,
         auditor=auditor,
@@ -221,11 +223,11 @@ def record_visit(
         checked_in_at=when,
         checked_out_at=when + dt.timedelta(minutes=25),
         answers={
-            key: value if isinstance(value, services.AnswerInput) else services.AnswerInput(value=value)
+            key: value if isinstance(value, audit_services.AnswerInput) else audit_services.AnswerInput(value=value)
             for key, value in given.items()
         },
         **extra,
     )
     if release_by is not None:
-        visit = services.visit_release(visit=visit, by=release_by)
+        visit = audit_services.visit_release(visit=visit, by=release_by)
     return visit

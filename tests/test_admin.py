@@ -11,6 +11,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import RequestFactory
 from django.urls import reverse
 
+from audits.models import VisitStatus
 from branches.models import Role, User
 from scorecards import services
 from scorecards.models import (
@@ -22,7 +23,6 @@ from scorecards.models import (
     ScorecardVersion,
     Section,
     VersionStatus,
-    VisitStatus,
 )
 from tests import factories
 

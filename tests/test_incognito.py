@@ -14,11 +14,11 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audits.models import Visit
+from audits.services import reviews
 from backend import clock
 from coaching.services import action_item_create
 from reports.models import CoachingReport
-from scorecards.models import Visit
-from scorecards.services import reviews
 from tests.personas import STORE_SIDE
 from tests.traces import shows
 

@@ -1,7 +1,7 @@
 """The world is built once a module and shared; each test still starts from it as built."""
 
+from audits.models import Visit
 from branches.models import Store
-from scorecards.models import Visit
 
 
 def test_a_test_may_change_the_world_in_memory_and_in_the_database(world):

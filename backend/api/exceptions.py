@@ -1,5 +1,7 @@
 """Turn domain errors into clear 4xx responses that name the field and the reason."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from rest_framework import exceptions, status
@@ -48,3 +50,16 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+@contextmanager
+def api_field_names(renames: dict[str, str]):
+    """Errors from the model name its fields; the 400 must name the fields the client sent."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise DjangoValidationError(
+            {renames.get(field, field): errors for field, errors in error.error_dict.items()}
+        ) from None

@@ -2,10 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
-from branches.views import AssignmentViewSet, RegionViewSet, StoreViewSet, WaveViewSet
+from audits.views.planning import AssignmentViewSet, WaveViewSet
+from audits.views.reviews import DisputeViewSet, ReviewVisitViewSet
+from audits.views.visits import VisitViewSet
+from branches.views import RegionViewSet, StoreViewSet
 from coaching.views import ActionItemViewSet, FollowUpViewSet
-from scorecards.review_views import DisputeViewSet, ReviewVisitViewSet
-from scorecards.views import ScorecardTemplateViewSet, ScorecardVersionViewSet, VisitViewSet
+from scorecards.views import ScorecardTemplateViewSet, ScorecardVersionViewSet
 
 
 class Router(DefaultRouter):

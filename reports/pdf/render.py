@@ -33,7 +33,7 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported, which would let
-# truncated photo uploads through intake (scorecards.photos) in any process that renders PDFs.
+# truncated photo uploads through intake (audits.photos) in any process that renders PDFs.
 # The report embeds only photos intake already re-encoded, so Pillow's strict default is kept.
 ImageFile.LOAD_TRUNCATED_IMAGES = _strict_images
 

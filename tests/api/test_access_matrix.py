@@ -341,7 +341,7 @@ def test_store_side_never_learns_of_unreleased_visits(world, api, persona):
 def planned(world):
     import datetime as dt
 
-    from branches import services as branch_services
+    from audits.services import assignments as assignment_services
     from tests.auditor_api.conftest import certify
 
     certify(world.auditor_a, world.version)
@@ -349,10 +349,10 @@ def planned(world):
     today = clock.today()
     window = {"window_start": today, "window_end": today + dt.timedelta(days=7), "daypart": "lunch"}
     return {
-        "a": branch_services.assignment_create(
+        "a": assignment_services.assignment_create(
             store=world.bund, auditor=world.auditor_a, version=world.version, **window
         ),
-        "b": branch_services.assignment_create(
+        "b": assignment_services.assignment_create(
             store=world.wangfujing, auditor=world.auditor_b, version=world.version, **window
         ),
     }
@@ -458,7 +458,7 @@ def test_review_endpoints_answer_reviewers_and_hq_only(world, api, persona):
 
 @pytest.fixture
 def open_dispute(world):
-    from scorecards.services import reviews
+    from audits.services import reviews
 
     return reviews.dispute_open(
         visit=world.released_bund_visit, item_key="fries_hot", reason="fresh", by=world.store_manager_bund
@@ -492,10 +492,10 @@ def test_disputes_are_seen_by_their_store_their_region_and_reviewers(world, api,
 def wave(world):
     import datetime as dt
 
-    from branches import services as branch_services
+    from audits.services import waves as wave_services
 
     certify(world.auditor_b, world.version)  # auditor_a visited SH-BUND days ago: locked out
-    return branch_services.wave_create(
+    return wave_services.wave_create(
         name="December",
         version=world.version,
         stores=[world.bund],

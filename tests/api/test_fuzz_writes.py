@@ -28,20 +28,22 @@ from django.db.models import Count
 from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 
-from backend import clock
-from branches.models import Assignment, AssignmentStatus, Wave
-from coaching.models import ActionItem
-from reports.models import CoachingReport
-from scorecards.models import (
+from audits.models import (
     Answer,
     AnswerAmendment,
+    Assignment,
+    AssignmentStatus,
     Dispute,
     ReviewComment,
     Visit,
     VisitPhoto,
     VisitRevision,
     VisitSectionScore,
+    Wave,
 )
+from backend import clock
+from coaching.models import ActionItem
+from reports.models import CoachingReport
 from tests import factories
 from tests.auditor_api.conftest import certify, submission_body
 
@@ -249,7 +251,7 @@ def test_visit_submission(world, api, make_assignment):
 
 
 def test_visit_resubmission(world, api):
-    from scorecards.services import reviews
+    from audits.services import reviews
 
     visit = world.pending_bund_visit
     reviews.visit_review_start(visit=visit, by=world.reviewer)
@@ -300,7 +302,7 @@ def test_disputes(world, api):
 
 
 def test_dispute_resolution(world, api):
-    from scorecards.services import reviews
+    from audits.services import reviews
 
     dispute = reviews.dispute_open(
         visit=world.released_bund_visit, item_key="fries_hot", reason="hot", by=world.store_manager_bund
@@ -327,7 +329,7 @@ def test_coaching_report_jobs(world, api):
 def test_review_actions(world, api, action, body):
     visit = factories.record_visit(store=world.bund, version=world.version, auditor=world.auditor_b)
     if action in ("return", "reject", "amend"):
-        from scorecards.services import reviews
+        from audits.services import reviews
 
         reviews.visit_review_start(visit=visit, by=world.reviewer)
     fuzz(api.as_user(world.reviewer), f"/api/review/visits/{visit.pk}/{action}/", body)

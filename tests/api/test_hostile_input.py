@@ -17,10 +17,10 @@ import uuid
 import pytest
 from django.test import Client
 
+from audits.models import Answer, Dispute, Visit
 from backend import clock
 from backend.api.parsers import INT64_MAX, INT64_MIN, MAX_DEPTH
 from coaching.models import ActionItem
-from scorecards.models import Answer, Dispute, Visit
 from tests.auditor_api.conftest import submission_body
 
 VISITS = "/api/auditor/visits/"
@@ -305,7 +305,7 @@ def staff(world):
 @pytest.mark.parametrize(
     "url",
     [
-        "/admin/scorecards/visit/?q=%00",
+        "/admin/audits/visit/?q=%00",
         "/admin/branches/store/?q=%00",
         "/admin/branches/store/?region__id__exact=99999999999999999999",
         "/admin/branches/store/99999999999999999999/change/",

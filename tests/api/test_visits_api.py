@@ -37,8 +37,8 @@ def test_visit_detail_shows_scores_sections_and_answers(world, api):
         auditor=world.auditor_a,
         release_by=world.reviewer,
         answers={
-            "fries_hot": factories.services.AnswerInput(value=False, comment="Fries were cold"),
-            "upsell": factories.services.AnswerInput(not_applicable=True),
+            "fries_hot": factories.audit_services.AnswerInput(value=False, comment="Fries were cold"),
+            "upsell": factories.audit_services.AnswerInput(not_applicable=True),
         },
     )
     body = api.as_user(world.store_manager_bund).get(f"/api/visits/{visit.id}/").json()

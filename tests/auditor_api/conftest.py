@@ -3,8 +3,8 @@ import uuid
 
 from django.utils import timezone
 
+from audits.models import AuditorCertification
 from backend import clock
-from branches.models import AuditorCertification
 
 
 def _today():

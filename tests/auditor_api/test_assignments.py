@@ -1,6 +1,6 @@
 import pytest
 
-from branches.models import AssignmentStatus
+from audits.models import AssignmentStatus
 from tests import factories
 
 
@@ -117,7 +117,7 @@ def test_hq_assignment_refusals_name_the_field(world, api, changes, field, reaso
 
 
 def test_an_auditor_whose_certification_lapses_in_the_window_cannot_be_assigned(world, api):
-    from branches.models import AuditorCertification
+    from audits.models import AuditorCertification
     from tests.auditor_api.conftest import certify
 
     certify(world.auditor_a, world.version)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scorecards.models import Answer, Visit
+from audits.models import Answer, Visit
 from tests.auditor_api.conftest import submission_body
 from tests.concurrency import post_at_once
 

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from scorecards.models import Visit
+from audits.models import Visit
 from tests.auditor_api.conftest import submission_body
 from tests.factories import PASSWORD
 

@@ -11,9 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from branches.models import AssignmentStatus
+from audits.models import Answer, AnswerAmendment, AssignmentStatus, Visit
 from scorecards import scoring
-from scorecards.models import Answer, AnswerAmendment, Visit
 from tests import factories
 from tests.auditor_api.conftest import submission_body
 

@@ -17,7 +17,7 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from scorecards.models import VisitPhoto
+from audits.models import VisitPhoto
 from tests.auditor_api.conftest import submission_body
 
 URL = "/api/auditor/visits/"

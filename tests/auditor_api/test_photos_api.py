@@ -4,7 +4,7 @@ import uuid
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from scorecards.models import VisitPhoto
+from audits.models import VisitPhoto
 from tests.auditor_api.conftest import submission_body
 
 URL = "/api/auditor/visits/"

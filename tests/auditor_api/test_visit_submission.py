@@ -5,8 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from branches.models import AssignmentStatus
-from scorecards.models import Answer, Visit, VisitPhoto
+from audits.models import Answer, AssignmentStatus, Visit, VisitPhoto
 from tests import factories
 from tests.auditor_api.conftest import lunchtime, submission_body
 

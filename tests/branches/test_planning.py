@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from branches.planning import (
+from audits.models import Daypart
+from audits.planning import (
     DAYPARTS,
     Encounter,
     Plan,
@@ -24,7 +25,6 @@ from branches.planning import (
     plan_wave,
     window_gap_days,
 )
-from scorecards.models import Daypart
 
 D = dt.date
 CERTIFIED = D(2025, 1, 1)

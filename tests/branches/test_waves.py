@@ -21,17 +21,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from audits.models import Assignment, AssignmentStatus, AuditorCertification, Wave, WaveStatus
+from audits.services import waves as wave_services
 from backend import clock
-from branches import services
-from branches.models import (
-    Assignment,
-    AssignmentStatus,
-    AuditorCertification,
-    Region,
-    User,
-    Wave,
-    WaveStatus,
-)
+from branches.models import Region, User
 from scorecards.models import ComplaintScenario, ScorecardVersion
 from tests import factories
 
@@ -70,7 +63,7 @@ def planned(world, scenarios):
     """The world's auditors certified; a wave over 华东 (SH-BUND, SH-PPL) for next month."""
     certify(world.auditor_a, world.version)
     certify(world.auditor_b, world.version)
-    return services.wave_create(
+    return wave_services.wave_create(
         name="December wave",
         version=world.version,
         start_date=NEXT_MONTH[0],
@@ -103,9 +96,9 @@ def wave_kwargs(world, **overrides) -> dict:
 
 def test_a_wave_covers_its_stores_and_every_active_store_below_its_regions(world, scenarios):
     closed = factories.StoreFactory(code="SH-OLD", region=world.huangpu, active=False)
-    wave = services.wave_create(**wave_kwargs(world, stores=[world.wangfujing], regions=[world.east]))
+    wave = wave_services.wave_create(**wave_kwargs(world, stores=[world.wangfujing], regions=[world.east]))
 
-    from branches.selectors import wave_stores
+    from audits.selectors import wave_stores
 
     assert set(wave_stores(wave=wave)) == {world.bund, world.peoples_square, world.wangfujing}
     assert closed not in wave_stores(wave=wave)
@@ -129,7 +122,7 @@ def test_a_wave_covers_its_stores_and_every_active_store_below_its_regions(world
 )
 def test_wave_create_names_the_field_of_every_problem(world, overrides, field, message):
     with pytest.raises(ValidationError) as raised:
-        services.wave_create(**wave_kwargs(world, **overrides))
+        wave_services.wave_create(**wave_kwargs(world, **overrides))
 
     assert field in raised.value.message_dict
     assert any(message in text for text in raised.value.message_dict[field]), raised.value.message_dict
@@ -140,7 +133,7 @@ def test_waves_are_planned_on_published_versions_only(world):
     draft = world.version.template.versions.create(number=99)
 
     with pytest.raises(ValidationError) as raised:
-        services.wave_create(**wave_kwargs(world, version=draft))
+        wave_services.wave_create(**wave_kwargs(world, version=draft))
 
     assert "published" in raised.value.message_dict["version"][0]
 
@@ -151,7 +144,7 @@ def test_inactive_stores_and_scenarios_are_refused(world, scenarios):
     scenarios[0].refresh_from_db()
 
     with pytest.raises(ValidationError) as raised:
-        services.wave_create(
+        wave_services.wave_create(
             **wave_kwargs(world, stores=[closed], scenarios=scenarios, complaint_visits_per_store_per_month=1)
         )
 
@@ -162,7 +155,7 @@ def test_inactive_stores_and_scenarios_are_refused(world, scenarios):
 def test_preview_writes_nothing(planned, world):
     before = (Assignment.objects.count(), Wave.objects.get().status)
 
-    plan = services.wave_preview(wave=planned)
+    plan = wave_services.wave_preview(wave=planned)
 
     assert plan.total == 4  # two stores, two visits in one month
     assert (Assignment.objects.count(), Wave.objects.get().status) == before
@@ -170,7 +163,7 @@ def test_preview_writes_nothing(planned, world):
 
 def test_preview_keeps_auditors_away_from_stores_they_visited_recently(planned, world):
     # auditor_a visited SH-BUND three days ago (the world's visits).
-    plan = services.wave_preview(wave=planned)
+    plan = wave_services.wave_preview(wave=planned)
 
     bund_auditors = {slot.auditor_name for slot in plan.slots if slot.store_code == "SH-BUND"}
     assert "auditor_a" not in bund_auditors
@@ -179,9 +172,9 @@ def test_preview_keeps_auditors_away_from_stores_they_visited_recently(planned, 
 
 
 def test_commit_offers_the_planned_visits_and_marks_the_wave(planned, world, api):
-    preview = services.wave_preview(wave=planned)
+    preview = wave_services.wave_preview(wave=planned)
 
-    assignments = services.wave_commit(wave=planned, by=world.hq)
+    assignments = wave_services.wave_commit(wave=planned, by=world.hq)
 
     planned.refresh_from_db()
     assert planned.status == WaveStatus.COMMITTED
@@ -208,11 +201,11 @@ def test_commit_offers_the_planned_visits_and_marks_the_wave(planned, world, api
 
 
 def test_committing_twice_is_refused(planned, world):
-    services.wave_commit(wave=planned, by=world.hq)
+    wave_services.wave_commit(wave=planned, by=world.hq)
     count = Assignment.objects.count()
 
     with pytest.raises(ValidationError) as raised:
-        services.wave_commit(wave=planned, by=world.hq)
+        wave_services.wave_commit(wave=planned, by=world.hq)
 
     assert "was committed on" in raised.value.message_dict["status"][0]
     assert Assignment.objects.count() == count
@@ -222,7 +215,7 @@ def test_committing_twice_is_refused(planned, world):
 def test_concurrent_commits_create_the_assignments_once(planned, world):
     def commit(_attempt: int) -> str:
         try:
-            return f"created {len(services.wave_commit(wave=planned, by=world.hq))}"
+            return f"created {len(wave_services.wave_commit(wave=planned, by=world.hq))}"
         except ValidationError as error:
             return "refused" if "status" in error.message_dict else f"error {error}"
         finally:
@@ -237,19 +230,19 @@ def test_concurrent_commits_create_the_assignments_once(planned, world):
 
 
 def test_a_committed_wave_no_longer_changes(planned, world):
-    services.wave_commit(wave=planned, by=world.hq)
+    wave_services.wave_commit(wave=planned, by=world.hq)
 
     with pytest.raises(ValidationError) as raised:
-        services.wave_update(wave=planned, name="Renamed")
+        wave_services.wave_update(wave=planned, name="Renamed")
 
     assert "status" in raised.value.message_dict
 
 
 def test_a_wave_nobody_can_staff_is_not_committed(world):
-    wave = services.wave_create(**wave_kwargs(world))  # nobody is certified
+    wave = wave_services.wave_create(**wave_kwargs(world))  # nobody is certified
 
     with pytest.raises(ValidationError) as raised:
-        services.wave_commit(wave=wave, by=world.hq)
+        wave_services.wave_commit(wave=wave, by=world.hq)
 
     assert "nothing to commit" in raised.value.message_dict["stores"][0]
     assert Wave.objects.get().status == WaveStatus.DRAFT
@@ -259,7 +252,7 @@ def test_a_wave_whose_version_was_retired_is_not_committed(planned, world):
     ScorecardVersion.objects.filter(pk=world.version.pk).update(status="retired")
 
     with pytest.raises(ValidationError) as raised:
-        services.wave_commit(wave=planned, by=world.hq)
+        wave_services.wave_commit(wave=planned, by=world.hq)
 
     assert "version" in raised.value.message_dict
 
@@ -290,12 +283,12 @@ PREVIEW_QUERIES = 11
 def test_preview_costs_the_same_few_queries_however_big_the_wave(planned, world, django_assert_num_queries):
     wave = Wave.objects.get(pk=planned.pk)  # nothing cached
     with django_assert_num_queries(PREVIEW_QUERIES):
-        small = services.wave_preview(wave=wave)
+        small = wave_services.wave_preview(wave=wave)
 
     _grow(world, world.huangpu, 12, start=0)
     wave = Wave.objects.get(pk=planned.pk)
     with django_assert_num_queries(PREVIEW_QUERIES):
-        large = services.wave_preview(wave=wave)
+        large = wave_services.wave_preview(wave=wave)
 
     assert large.total > small.total
 
@@ -457,7 +450,7 @@ def admin_client(client, world):
 
 def _run(admin_client, action: str, wave: Wave):
     return admin_client.post(
-        reverse("admin:branches_wave_changelist"), {"action": action, ACTION_CHECKBOX_NAME: [wave.pk]}, follow=True
+        reverse("admin:audits_wave_changelist"), {"action": action, ACTION_CHECKBOX_NAME: [wave.pk]}, follow=True
     )
 
 
@@ -484,10 +477,10 @@ def test_admin_commit_offers_the_visits_and_refuses_a_second_time(admin_client, 
 
 
 def test_admin_wave_pages_open_and_a_committed_wave_is_read_only(admin_client, planned, world):
-    assert admin_client.get(reverse("admin:branches_wave_add")).status_code == 200
-    change = reverse("admin:branches_wave_change", args=[planned.pk])
+    assert admin_client.get(reverse("admin:audits_wave_add")).status_code == 200
+    change = reverse("admin:audits_wave_change", args=[planned.pk])
     assert admin_client.get(change).status_code == 200
-    services.wave_commit(wave=planned, by=world.hq)
+    wave_services.wave_commit(wave=planned, by=world.hq)
     planned.refresh_from_db()
 
     page = admin_client.get(change)
@@ -499,7 +492,7 @@ def test_admin_wave_pages_open_and_a_committed_wave_is_read_only(admin_client, p
 
 def test_admin_form_refuses_a_wave_without_stores(admin_client, world):
     response = admin_client.post(
-        reverse("admin:branches_wave_add"),
+        reverse("admin:audits_wave_add"),
         {
             "name": "Empty",
             "version": world.version.pk,
@@ -519,9 +512,9 @@ def test_admin_form_refuses_a_wave_without_stores(admin_client, world):
 
 
 def test_a_wave_over_explicit_stores_plans_exactly_those(world):
-    wave = services.wave_create(**wave_kwargs(world, stores=[world.bund, world.wangfujing]))
+    wave = wave_services.wave_create(**wave_kwargs(world, stores=[world.bund, world.wangfujing]))
 
-    plan = services.wave_preview(wave=wave)
+    plan = wave_services.wave_preview(wave=wave)
 
     assert {gap.store_code for gap in plan.unfilled} | {slot.store_code for slot in plan.slots} == {
         "SH-BUND",

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from branches.models import Assignment, AssignmentStatus
+from audits.models import Assignment, AssignmentStatus
 from coaching.models import ActionItem
 from tests import factories
 from tests.auditor_api.conftest import certify

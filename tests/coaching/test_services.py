@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from audits import services as audit_services
+from audits.models import Assignment, AssignmentStatus
 from backend import clock
-from branches.models import Assignment, AssignmentStatus
 from coaching import services
 from coaching.models import ActionItem, ActionStatus
 from scorecards import services as scorecard_services
@@ -95,21 +96,21 @@ def test_an_unreleased_visit_does_not_make_its_scorecard_plannable(world, today)
     """Accepting its keys would tell the store a visit happened that it cannot see yet."""
     drive_thru = _drive_thru(world)
     when = clock.now() - dt.timedelta(days=1)
-    visit = scorecard_services.visit_record(
+    visit = audit_services.visit_record(
         store=world.bund,
         version=drive_thru,
         auditor=world.auditor_a,
         daypart="lunch",
         checked_in_at=when,
         checked_out_at=when + dt.timedelta(minutes=10),
-        answers={"order_repeated": scorecard_services.AnswerInput(value=True)},
+        answers={"order_repeated": audit_services.AnswerInput(value=True)},
     )
 
     with pytest.raises(ValidationError) as error:
         _create(world, today, item_key="order_repeated")
     assert "item_key" in error.value.message_dict
 
-    scorecard_services.visit_release(visit=visit, by=world.reviewer)
+    audit_services.visit_release(visit=visit, by=world.reviewer)
     assert _create(world, today, item_key="order_repeated").standard == "Order read back"
 
 

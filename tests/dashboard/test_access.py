@@ -83,7 +83,7 @@ def test_hq_and_reviewers_get_links_to_planning_review_and_admin(world, browser,
     response = browser.as_user(world.persona(persona)).get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    hrefs = ("/admin/branches/wave/", "/api/docs/", "/api/review/visits/?status=submitted", "/admin/", "/comparison/")
+    hrefs = ("/admin/audits/wave/", "/api/docs/", "/api/review/visits/?status=submitted", "/admin/", "/comparison/")
     for href in hrefs:
         assert f'href="{href}"' in html, href
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from audits.models import Assignment
 from backend import clock
-from branches.models import Assignment
 from coaching.models import ActionItem
 from coaching.services import action_item_create
 from tests.auditor_api.conftest import certify

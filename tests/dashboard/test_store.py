@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audits.models import Dispute, Visit
 from backend import clock
 from coaching.services import action_item_create
-from scorecards.models import Dispute, Visit
 from tests.dashboard.conftest import PERIOD, between, text_of
 from tests.reports.test_api import _more_visits
 
@@ -59,9 +59,9 @@ def test_sections_are_compared_with_the_region(dataset, browser):
 
 
 def test_section_benchmark_matches_a_hand_count(dataset):
+    from audits.models import VisitSectionScore
     from dashboard.selectors import section_benchmark
     from reports.selectors import Period
-    from scorecards.models import VisitSectionScore
 
     period = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     rows = {

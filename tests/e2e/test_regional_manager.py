@@ -13,9 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 
+from audits.models import Visit, VisitStatus
 from branches.models import Region, Store
 from reports.selectors import min_visits_for_rank
-from scorecards.models import Visit, VisitStatus
 from tests.e2e.helpers import assert_sorted, chart, chinese_ui, english_ui, number
 from tests.traces import shows
 

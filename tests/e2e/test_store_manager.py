@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
+from audits.models import Visit, VisitStatus
 from coaching.models import ActionItem
-from scorecards.models import Visit, VisitStatus
 from tests.e2e.conftest import PDF_WAIT
 from tests.e2e.helpers import chart, chinese_ui, english_ui
 from tests.traces import shows

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from scorecards.models import Visit
-from scorecards.services import ComplaintInput
+from audits.models import Visit
+from audits.services import ComplaintInput
 from tests import factories
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -77,7 +77,7 @@ def dataset(world) -> Dataset:
             world,
             world.bund,
             d(2026, 2, 15),
-            answers={"greeted": False, "upsell": factories.services.AnswerInput(not_applicable=True)},
+            answers={"greeted": False, "upsell": factories.audit_services.AnswerInput(not_applicable=True)},
             complaint=complaint(ALL_MET, 90),
         ),
         _visit(world, world.bund, d(2026, 3, 5), answers={"greeted": False, "upsell": "no"}),

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audits.models import Visit
 from backend import clock
-from scorecards.models import Visit
 from tests import factories
 from tests.personas import STORE_SIDE
 from tests.reports.conftest import PERIOD, lunch
@@ -118,7 +118,7 @@ def test_unreleased_visits_never_count(dataset, api):
     bund = next(row for row in client.get(comparison_url()).json()["results"] if row["code"] == "SH-BUND")
     assert bund["visits"] == 4 and bund["critical_failures"] == 0
     # Released now, it counts.
-    from scorecards.services import visit_release
+    from audits.services import visit_release
 
     visit_release(visit=dataset.pending, by=dataset.world.reviewer)
     bund = next(row for row in client.get(comparison_url()).json()["results"] if row["code"] == "SH-BUND")
@@ -296,7 +296,7 @@ def test_report_queries_never_read_auditor_tables(dataset, api):
         api.as_user(dataset.world.hq).get(weaknesses_url("SH-BUND"))
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert "auditorprofile" not in sql
-    assert '"scorecards_visit"."auditor_id"' not in sql
+    assert '"audits_visit"."auditor_id"' not in sql
     assert Visit.objects.count() > 0
 
 

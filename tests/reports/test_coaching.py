@@ -14,13 +14,13 @@ from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader
 
+from audits.models import Answer, VisitPhoto
+from audits.models.photos import PhotoStatus
+from audits.services import AnswerInput, reviews, visit_release
 from backend import clock
 from reports import services
 from reports.models import CoachingReport, ReportStatus
 from reports.pdf import assets
-from scorecards.models import Answer, VisitPhoto
-from scorecards.models.photos import PhotoStatus
-from scorecards.services import AnswerInput, reviews, visit_release
 from tests.traces import shows
 
 URL = "/api/reports/coaching/"

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from audits.services import AnswerInput, reviews
 from branches.models import Store
 from reports import selectors
 from reports.selectors import Period, resolve_period
-from scorecards.services import AnswerInput, reviews
 from tests import factories
 from tests.reports.conftest import lunch
 

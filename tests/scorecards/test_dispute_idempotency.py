@@ -16,10 +16,10 @@ import uuid
 import pytest
 from PIL import Image
 
+from audits.models import Dispute, Visit
+from audits.services import reviews
 from backend import clock
 from backend.errors import Conflict
-from scorecards.models import Dispute, Visit
-from scorecards.services import reviews
 from tests.concurrency import post_at_once
 
 URL = "/api/disputes/"

@@ -17,11 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audits import services as audit_services
+from audits.models import Answer, AnswerAmendment, Visit, VisitSectionScore
+from audits.services.reviews import visit_amend_answer
 from backend.errors import InvalidInput
-from scorecards import scoring, services
+from scorecards import scoring
 from scorecards.cards import card_for
-from scorecards.models import Answer, AnswerAmendment, ItemType, Visit, VisitSectionScore
-from scorecards.services.reviews import visit_amend_answer
+from scorecards.models import ItemType
 from tests import factories
 
 D = Decimal
@@ -191,14 +193,14 @@ def numeric_world(db):
 
 
 def record(numeric_world, answers: dict):
-    return services.visit_record(
+    return audit_services.visit_record(
         store=numeric_world["store"],
         version=numeric_world["version"],
         auditor=numeric_world["auditor"],
         daypart="lunch",
         checked_in_at=WHEN,
         checked_out_at=WHEN + dt.timedelta(minutes=20),
-        answers={key: services.AnswerInput(value=value) for key, value in answers.items()},
+        answers={key: audit_services.AnswerInput(value=value) for key, value in answers.items()},
     )
 
 
@@ -225,7 +227,7 @@ def test_a_stored_visit_rescored_from_its_stored_answers_gives_its_stored_score(
     visit_amend_answer(
         visit=visit,
         item_key="greeted",
-        answer=services.AnswerInput(value=not answers["greeted"]),
+        answer=audit_services.AnswerInput(value=not answers["greeted"]),
         reason="Checked the video",
         by=numeric_world["reviewer"],
     )
@@ -240,7 +242,7 @@ def test_a_stored_visit_rescored_from_its_stored_answers_gives_its_stored_score(
         visit_amend_answer(
             visit=visit,
             item_key="wait_seconds",
-            answer=services.AnswerInput(value=amended),
+            answer=audit_services.AnswerInput(value=amended),
             reason="Timed on the receipt",
             by=numeric_world["reviewer"],
         )

@@ -1,4 +1,4 @@
-"""Tests for the evidence-photo intake in ``scorecards.photos``.
+"""Tests for the evidence-photo intake in ``audits.photos``.
 
 Pure: no database, no files on disk. Every image is generated in memory with Pillow (or, for the
 hostile ones, assembled byte by byte), so no binary fixture is committed.
@@ -20,7 +20,7 @@ import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 from PIL.TiffImagePlugin import IFDRational
 
-from scorecards.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
+from audits.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
 
 NOT_AN_IMAGE = "The file is not a JPEG, PNG or WebP image."
 CORRUPT = "The image is truncated or corrupt."

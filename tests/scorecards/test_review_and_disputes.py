@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
+from audits.models import AnswerAmendment, Dispute, Visit, VisitRevision
 from backend import clock
-from scorecards.models import AnswerAmendment, Dispute, Visit, VisitRevision
 from tests.auditor_api.conftest import submission_body
 
 

@@ -6,9 +6,10 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 
+from audits import services as audit_services
+from audits.models import Answer, Visit, VisitSectionScore, VisitStatus
 from backend.errors import InvalidInput
 from scorecards import services
-from scorecards.models import Answer, Visit, VisitSectionScore, VisitStatus
 from tests import factories
 
 
@@ -23,7 +24,7 @@ def test_invalid_answers_are_reported_by_item_key_all_at_once_and_nothing_is_sto
             world,
             answers={
                 "burger_taste": 6,
-                "greeted": services.AnswerInput(not_applicable=True),
+                "greeted": audit_services.AnswerInput(not_applicable=True),
                 "fries_hot": "yes",
                 "wait_seconds": -5,
                 "upsell": "maybe",
@@ -45,28 +46,28 @@ def test_a_missing_required_answer_is_refused(world):
     answers = dict(factories.PERFECT_ANSWERS)
     del answers["greeted"]
     with pytest.raises(InvalidInput) as refused:
-        services.visit_record(
+        audit_services.visit_record(
             store=world.bund,
             version=world.version,
             auditor=world.auditor_a,
             daypart="lunch",
             checked_in_at=dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC),
             checked_out_at=dt.datetime(2026, 5, 1, 12, 30, tzinfo=dt.UTC),
-            answers={key: services.AnswerInput(value=value) for key, value in answers.items()},
+            answers={key: audit_services.AnswerInput(value=value) for key, value in answers.items()},
         )
     assert refused.value.errors["answers"] == {"greeted": "an answer is required"}
 
 
 def test_check_out_before_check_in_is_refused(world):
     with pytest.raises(InvalidInput) as refused:
-        services.visit_record(
+        audit_services.visit_record(
             store=world.bund,
             version=world.version,
             auditor=world.auditor_a,
             daypart="lunch",
             checked_in_at=dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC),
             checked_out_at=dt.datetime(2026, 5, 1, 11, tzinfo=dt.UTC),
-            answers={k: services.AnswerInput(value=v) for k, v in factories.PERFECT_ANSWERS.items()},
+            answers={k: audit_services.AnswerInput(value=v) for k, v in factories.PERFECT_ANSWERS.items()},
         )
     assert "checked_out_at" in refused.value.errors
 
@@ -112,7 +113,7 @@ def test_complaint_test_result_is_scored_against_the_rubric(world):
     scenario = factories.complaint_scenario()
     visit = _record(
         world,
-        complaint=services.ComplaintInput(
+        complaint=audit_services.ComplaintInput(
             scenario=scenario,
             observed=("acknowledged", "remedy"),
             seconds_to_resolution=95,
@@ -127,18 +128,18 @@ def test_complaint_test_result_is_scored_against_the_rubric(world):
 def test_complaint_with_an_unknown_rubric_response_is_refused(world):
     scenario = factories.complaint_scenario()
     with pytest.raises(InvalidInput) as refused:
-        _record(world, complaint=services.ComplaintInput(scenario=scenario, observed=("danced",)))
+        _record(world, complaint=audit_services.ComplaintInput(scenario=scenario, observed=("danced",)))
     assert refused.value.errors["complaint"] == {"danced": "not a response in this scenario's rubric"}
 
 
 def test_release_makes_a_submitted_visit_count_and_cannot_happen_twice(world):
     visit = _record(world)
-    released = services.visit_release(visit=visit, by=world.reviewer)
+    released = audit_services.visit_release(visit=visit, by=world.reviewer)
     assert released.status == VisitStatus.RELEASED and released.released_by == world.reviewer
     with pytest.raises(ValidationError):
-        services.visit_release(visit=visit, by=world.reviewer)
+        audit_services.visit_release(visit=visit, by=world.reviewer)
 
 
 def test_only_the_audit_side_releases(world):
     with pytest.raises(ValidationError):
-        services.visit_release(visit=_record(world), by=world.store_manager_bund)
+        audit_services.visit_release(visit=_record(world), by=world.store_manager_bund)

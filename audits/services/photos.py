@@ -15,11 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audits.models import PhotoStatus, Visit, VisitPhoto
+from audits.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
+from audits.services.submissions import SubmissionConflict
 from backend import clock
 from backend.errors import InvalidInput
-from scorecards.models import Item, PhotoStatus, Visit, VisitPhoto
-from scorecards.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
-from scorecards.services.submissions import SubmissionConflict
+from scorecards.models import Item
 
 
 @dataclass(frozen=True)

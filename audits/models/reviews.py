@@ -8,15 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audits.models.photos import photo_upload_to
 from backend import clock
 from branches import scoping
-from scorecards.models.photos import photo_upload_to
 
 
 class VisitRevision(models.Model):
     """A submission as it stood before the auditor resubmitted it."""
 
-    visit = models.ForeignKey("scorecards.Visit", on_delete=models.CASCADE, related_name="revisions")
+    visit = models.ForeignKey("audits.Visit", on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveSmallIntegerField(_("revision"))
     answers = models.JSONField(_("answers"), help_text=_("[{item, value, na, comment, earned, possible}]"))
     score = models.DecimalField(max_digits=4, decimal_places=1, null=True)
@@ -36,7 +36,7 @@ class VisitRevision(models.Model):
 class ReviewComment(models.Model):
     """A reviewer's note to the auditor when returning a visit, on the whole visit or on one item."""
 
-    visit = models.ForeignKey("scorecards.Visit", on_delete=models.CASCADE, related_name="review_comments")
+    visit = models.ForeignKey("audits.Visit", on_delete=models.CASCADE, related_name="review_comments")
     revision = models.PositiveSmallIntegerField()
     item = models.ForeignKey("scorecards.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     comment = models.TextField()
@@ -53,7 +53,7 @@ class ReviewComment(models.Model):
 class AnswerAmendment(models.Model):
     """A reviewer changed an answer: the answer before, the answer after, and the scores both gave."""
 
-    visit = models.ForeignKey("scorecards.Visit", on_delete=models.CASCADE, related_name="amendments")
+    visit = models.ForeignKey("audits.Visit", on_delete=models.CASCADE, related_name="amendments")
     item = models.ForeignKey("scorecards.Item", on_delete=models.PROTECT, related_name="+")
     before = models.JSONField(_("answer before"))
     after = models.JSONField(_("answer after"))
@@ -63,7 +63,7 @@ class AnswerAmendment(models.Model):
     amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     amended_at = models.DateTimeField(default=clock.now, editable=False)
     dispute = models.ForeignKey(
-        "scorecards.Dispute", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
+        "audits.Dispute", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
 
     class Meta:
@@ -87,7 +87,7 @@ class DisputeQuerySet(models.QuerySet):
 class Dispute(models.Model):
     """A store manager contests one item of a released visit; a reviewer settles it."""
 
-    visit = models.ForeignKey("scorecards.Visit", on_delete=models.PROTECT, related_name="disputes")
+    visit = models.ForeignKey("audits.Visit", on_delete=models.PROTECT, related_name="disputes")
     item = models.ForeignKey("scorecards.Item", on_delete=models.PROTECT, related_name="+")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disputes")
     reason = models.TextField(_("reason"))

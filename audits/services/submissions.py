@@ -20,12 +20,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audits.models import DAYPART_HOURS, Assignment, AssignmentStatus, Visit, VisitFlag, VisitPhoto
+from audits.services.visits import AnswerInput, ComplaintInput, visit_record
 from backend.errors import Conflict, InvalidInput
 from branches.geo import distance_m
-from branches.models import Assignment, AssignmentStatus, User
+from branches.models import User
 from scorecards.cards import card_for
-from scorecards.models import DAYPART_HOURS, Visit, VisitFlag, VisitPhoto
-from scorecards.services.visits import AnswerInput, ComplaintInput, visit_record
 
 
 class SubmissionConflict(Conflict):

@@ -11,21 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audits.models import Answer, Visit, VisitSectionScore, VisitStatus
 from backend import clock
 from backend.errors import InvalidInput
 from branches.models import Role, Store, User
 from scorecards import scoring
 from scorecards.cards import CompiledVersion, ItemInfo, card_for, rubric_for
-from scorecards.models import (
-    Answer,
-    ComplaintScenario,
-    ItemType,
-    ScorecardVersion,
-    VersionStatus,
-    Visit,
-    VisitSectionScore,
-    VisitStatus,
-)
+from scorecards.models import ComplaintScenario, ItemType, ScorecardVersion, VersionStatus
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class VisitPhoto(models.Model):
     """Evidence for an item. Planned at submission, its file arrives later (phones upload slowly)."""
 
     uuid = models.UUIDField(_("client id"), unique=True)
-    visit = models.ForeignKey("scorecards.Visit", on_delete=models.CASCADE, related_name="photos")
+    visit = models.ForeignKey("audits.Visit", on_delete=models.CASCADE, related_name="photos")
     item = models.ForeignKey("scorecards.Item", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=PhotoStatus.choices, default=PhotoStatus.EXPECTED)
     image = models.ImageField(upload_to=photo_upload_to, blank=True, width_field="width", height_field="height")

@@ -3,10 +3,10 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from audits.models import Dispute, ReviewComment, VisitPhoto, VisitRevision
+from audits.serializers.visits import AmendmentSerializer, AuditSideVisitDetailSerializer
 from backend.idempotency import KEY_HELP
 from scorecards import scoring
-from scorecards.models import Dispute, ReviewComment, VisitPhoto, VisitRevision
-from scorecards.serializers import AmendmentSerializer, AuditSideVisitDetailSerializer
 
 
 class ReviewCommentSerializer(serializers.ModelSerializer):

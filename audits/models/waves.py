@@ -4,9 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audits.planning import DAYPARTS
 from backend import clock
 from branches import scoping
-from branches.planning import DAYPARTS
 
 MAX_WAVE_DAYS = 366
 
@@ -80,8 +80,8 @@ class Wave(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assignments = models.ManyToManyField(
-        "branches.Assignment",
-        through="branches.WaveAssignment",
+        "audits.Assignment",
+        through="audits.WaveAssignment",
         blank=True,
         related_name="+",
         editable=False,
@@ -186,7 +186,7 @@ class WaveAssignment(models.Model):
     """Which wave created an assignment; an assignment comes from one wave at most."""
 
     wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="wave_assignments")
-    assignment = models.OneToOneField("branches.Assignment", on_delete=models.PROTECT, related_name="wave_link")
+    assignment = models.OneToOneField("audits.Assignment", on_delete=models.PROTECT, related_name="wave_link")
 
     class Meta:
         verbose_name = _("wave assignment")

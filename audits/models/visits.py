@@ -66,7 +66,7 @@ class Visit(models.Model):
     )
     auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")
     assignment = models.OneToOneField(
-        "branches.Assignment", null=True, blank=True, on_delete=models.PROTECT, related_name="visit"
+        "audits.Assignment", null=True, blank=True, on_delete=models.PROTECT, related_name="visit"
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.DINE_IN)
     daypart = models.CharField(_("daypart"), max_length=16, choices=Daypart.choices)

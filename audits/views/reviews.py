@@ -7,24 +7,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from audits.filters import VisitFilter
+from audits.models import Answer, AnswerAmendment, Dispute, ReviewComment, Visit, VisitPhoto, VisitSectionScore
+from audits.selectors import visit_list
+from audits.serializers import reviews as rs
+from audits.services import reviews
+from audits.services.visits import AnswerInput, visit_release
 from backend.api.parsers import FormParser, JSONParser, MultiPartParser
 from backend.api.permissions import IsReviewer
 from backend.api.viewsets import ScopedViewSetMixin
 from branches.models import Role
-from scorecards import review_serializers as rs
-from scorecards.filters import VisitFilter
-from scorecards.models import (
-    Answer,
-    AnswerAmendment,
-    Dispute,
-    ReviewComment,
-    Visit,
-    VisitPhoto,
-    VisitSectionScore,
-)
-from scorecards.selectors import visit_list
-from scorecards.services import reviews
-from scorecards.services.visits import AnswerInput, visit_release
 
 
 @extend_schema_view(

@@ -19,26 +19,25 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from backend import clock, idempotency
-from backend.errors import InvalidInput
-from branches.models import Role, User
-from scorecards import scoring
-from scorecards.cards import card_for
-from scorecards.models import (
+from audits.models import (
     Answer,
     AnswerAmendment,
     Dispute,
     DisputeStatus,
-    Item,
-    ItemType,
     ReviewComment,
     Visit,
     VisitRevision,
     VisitSectionScore,
     VisitStatus,
 )
-from scorecards.services.photos import photo_clean
-from scorecards.services.visits import AnswerInput, score_fields, write_answers
+from audits.services.photos import photo_clean
+from audits.services.visits import AnswerInput, score_fields, write_answers
+from backend import clock, idempotency
+from backend.errors import InvalidInput
+from branches.models import Role, User
+from scorecards import scoring
+from scorecards.cards import card_for
+from scorecards.models import Item, ItemType
 
 REVIEWABLE = (VisitStatus.SUBMITTED, VisitStatus.IN_REVIEW)
 

@@ -1,0 +1,150 @@
+"""Visits as the store side and the audit side see them."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from audits.models import Answer, AnswerAmendment, Visit, VisitSectionScore
+
+
+class SectionScoreSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(source="section.key")
+    title = serializers.CharField(source="section.title")
+
+    class Meta:
+        model = VisitSectionScore
+        fields = ["key", "title", "score", "earned_points", "possible_points"]
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(source="item.key")
+    prompt = serializers.CharField(source="item.prompt")
+    value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Answer
+        fields = ["key", "prompt", "value", "not_applicable", "comment", "earned_points", "possible_points", "failed"]
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_value(self, answer: Answer):
+        return answer.value
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    """An amendment as the store may see it: what changed, why, and what it did to the score."""
+
+    item = serializers.CharField(source="item.key")
+    prompt = serializers.CharField(source="item.prompt")
+    dispute = serializers.IntegerField(source="dispute_id", allow_null=True)
+
+    class Meta:
+        model = AnswerAmendment
+        fields = ["item", "prompt", "before", "after", "score_before", "score_after", "reason", "amended_at", "dispute"]
+
+
+class StoreFacingVisitSerializer(serializers.ModelSerializer):
+    """What store and regional managers may know about a visit: nothing about who made it."""
+
+    store = serializers.CharField(source="store.code")
+    flags = serializers.ListField(source="flag_codes", child=serializers.CharField(), read_only=True)
+    store_name = serializers.CharField(source="store.name")
+    scorecard = serializers.CharField(source="version.template.name")
+    scorecard_version = serializers.IntegerField(source="version_id")
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "reference",
+            "store",
+            "store_name",
+            "scorecard",
+            "scorecard_version",
+            "visited_on",
+            "daypart",
+            "channel",
+            "status",
+            "score",
+            "score_uncapped",
+            "critical_failed",
+            "complaint_score",
+            "complaint_passed",
+            "flags",
+            "released_at",
+        ]
+
+
+class AuditorIdentitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+    code = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_code(self, user):
+        profile = getattr(user, "auditor_profile", None)
+        return profile.code if profile else None
+
+
+class FlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class AuditSideVisitSerializer(StoreFacingVisitSerializer):
+    """HQ, reviewers and the auditor themself also see who visited, when and where exactly."""
+
+    auditor = AuditorIdentitySerializer(read_only=True)
+    flags = FlagSerializer(many=True, read_only=True)
+    assignment = serializers.IntegerField(source="assignment_id", allow_null=True)
+
+    class Meta(StoreFacingVisitSerializer.Meta):
+        fields = [
+            *StoreFacingVisitSerializer.Meta.fields,
+            "uuid",
+            "auditor",
+            "assignment",
+            "checked_in_at",
+            "checked_out_at",
+            "submitted_at",
+            "latitude",
+            "longitude",
+            "location_accuracy_m",
+            "distance_m",
+            "receipt_number",
+            "receipt_amount",
+            "receipt_time",
+        ]
+
+
+class _VisitDetailFields(serializers.Serializer):
+    section_scores = SectionScoreSerializer(many=True, read_only=True)
+    amendments = AmendmentSerializer(many=True, read_only=True)
+    answers = AnswerSerializer(many=True, read_only=True)
+    complaint_scenario = serializers.CharField(source="complaint_scenario.title", allow_null=True, default=None)
+    complaint_observed = serializers.JSONField()
+    complaint_seconds_to_resolution = serializers.IntegerField(allow_null=True)
+    complaint_transcript = serializers.CharField()
+    critical_failures = serializers.JSONField()
+    summary = serializers.CharField()
+
+    DETAIL_FIELDS = [
+        "summary",
+        "critical_failures",
+        "section_scores",
+        "answers",
+        "complaint_scenario",
+        "complaint_observed",
+        "complaint_seconds_to_resolution",
+        "complaint_transcript",
+        "amendments",
+    ]
+
+
+class StoreFacingVisitDetailSerializer(StoreFacingVisitSerializer, _VisitDetailFields):
+    class Meta(StoreFacingVisitSerializer.Meta):
+        fields = [*StoreFacingVisitSerializer.Meta.fields, *_VisitDetailFields.DETAIL_FIELDS]
+
+
+class AuditSideVisitDetailSerializer(AuditSideVisitSerializer, _VisitDetailFields):
+    class Meta(AuditSideVisitSerializer.Meta):
+        fields = [*AuditSideVisitSerializer.Meta.fields, *_VisitDetailFields.DETAIL_FIELDS]
