@@ -29,7 +29,7 @@ $(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.installed
 # The coaching PDF's CJK font and HarfBuzz subsetter, fetched from Debian's packages without root.
 PDF_ASSETS := var/fonts/NotoSansSC-Regular.otf
 $(PDF_ASSETS): | $(BIN)/.installed
-	$(BIN)/python -m reports.pdf.assets
+	$(BIN)/python -m coaching.pdf.assets
 
 install: $(BIN)/.installed $(PDF_ASSETS)
 

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from auditor_api.urls import router as auditor_router
 from backend.api.auth import ObtainTokenView
 from backend.api.router import router
+from reports.views import ComparisonView
 
 admin.site.site_header = "Incognito HQ"
 admin.site.site_title = "Incognito"
@@ -19,8 +19,7 @@ urlpatterns = [
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/auditor/", include(auditor_router.urls)),
-    path("api/reports/", include("reports.urls")),
+    path("api/reports/comparison/", ComparisonView.as_view(), name="report-comparison"),
     path("api/", include(router.urls)),
 ]
 

@@ -25,7 +25,7 @@ Then it checks the PDF (pypdf): pages >= 4, exactly 6 distinct 480x360 JPEG imag
 present, and measures in this process:
 
 (a) ``weasyprint.HTML(string="<p>Hello</p>").write_pdf()``: the target's baseline (median of 30);
-(b) the same line through the report engine (``reports.pdf.render._engine``: CJK font, stylesheet);
+(b) the same line through the report engine (``coaching.pdf.render._engine``: CJK font, stylesheet);
 (c) the whole coaching PDF, data selection + render (``coaching_report_data`` + ``coaching_pdf``):
     the first (cold) render in the process, then the median and p90 of ``--runs`` after 3 warm-ups,
     with a breakdown (data / chart / template / layout / PDF writing) and the ratios to (a) and (b);
@@ -141,8 +141,8 @@ def build_store(*, code: str, period, today: dt.date, log) -> dict:
     from audits.models import Answer, VisitPhoto, VisitStatus
     from audits.models.photos import PhotoStatus
     from branches.models import Role, Store, User
+    from coaching.report_data import coaching_report_data
     from fixtures.demo import _load, build_demo
-    from reports.coaching import coaching_report_data
 
     started = time.perf_counter()
     build_demo(today=today, log=lambda *_args: None)
@@ -277,7 +277,7 @@ BUCKETS = [
     ("other WeasyPrint", ("weasyprint/",)),
     ("chart (matplotlib)", ("matplotlib/", "numpy/")),
     ("Django templates / i18n", ("django/template/", "django/utils/translation", "django/templatetags")),
-    ("database (Django ORM, sqlite3)", ("django/db/", "sqlite3", "reports/selectors.py", "reports/coaching.py")),
+    ("database (Django ORM, sqlite3)", ("django/db/", "sqlite3", "reports/selectors.py", "coaching/report_data.py")),
 ]
 
 
@@ -357,9 +357,9 @@ def main() -> None:
         started = time.perf_counter()
         import weasyprint
 
-        from reports.coaching import coaching_report_data
-        from reports.pdf import charts, render
-        from reports.pdf.coaching_document import coaching_pdf
+        from coaching.pdf import charts, render
+        from coaching.pdf.coaching_document import coaching_pdf
+        from coaching.report_data import coaching_report_data
 
         imports = time.perf_counter() - started
         print(f"WeasyPrint {weasyprint.__version__}; imports of the PDF modules {ms(imports)}")

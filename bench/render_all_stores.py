@@ -118,7 +118,7 @@ def add_evidence(start: dt.date, end: dt.date) -> tuple[int, int]:
 def run(region: str, *, start: dt.date, end: dt.date, workers: int, language: str) -> dict:
     from django.core.management import call_command
 
-    from reports.models import CoachingReport
+    from coaching.models import CoachingReport
 
     out, err = io.StringIO(), io.StringIO()
     who = resource.RUSAGE_SELF if workers == 1 else resource.RUSAGE_CHILDREN  # --workers 1 renders in here
@@ -203,7 +203,7 @@ def main() -> None:
         setup_django(var_dir)
         from django.db import connection
 
-        from reports.models import CoachingReport
+        from coaching.models import CoachingReport
 
         print(f"SQLite {connection.Database.sqlite_version}, WAL; Python {sys.version.split()[0]}; {load()}")
         today = clock.today()

@@ -373,7 +373,7 @@ def dispute_create(request, code):
 @manager_page
 def coaching_request(request, code):
     """Ask for the coaching PDF of the period (the API's service), then watch it on a status page."""
-    from reports import services as report_services
+    from coaching import services as report_services
 
     data = {"start": request.POST.get("start") or None, "end": request.POST.get("end") or None}
     try:
@@ -399,7 +399,7 @@ def coaching_request(request, code):
 @manager_page
 def coaching_status(request, code, pk):
     """The job's status; reloads itself while it runs, then links the PDF (the API's download)."""
-    from reports.models import CoachingReport
+    from coaching.models import CoachingReport
 
     report = (
         CoachingReport.objects.visible_to(request.user)

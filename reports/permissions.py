@@ -1,6 +1,10 @@
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import BasePermission
 
-from reports.models.jobs import REPORT_ROLES
+from branches.models import Role
+
+# Everyone who reads results: the audit side and the store side, never auditors.
+REPORT_ROLES = frozenset({Role.HQ_ADMIN, Role.REVIEWER, Role.REGIONAL_MANAGER, Role.STORE_MANAGER})
 
 
 class CanReadReports(BasePermission):
@@ -11,3 +15,11 @@ class CanReadReports(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(user and user.is_authenticated and user.role in REPORT_ROLES)
+
+
+# The errors every report endpoint may answer, for the OpenAPI schema.
+REPORT_ERRORS = {
+    400: OpenApiResponse(description="A bad query parameter; the body names it."),
+    401: OpenApiResponse(description="Not signed in."),
+    403: OpenApiResponse(description="Auditors never see store results."),
+}

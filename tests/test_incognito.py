@@ -17,8 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audits.models import Visit
 from audits.services import reviews
 from backend import clock
+from coaching.models import CoachingReport
 from coaching.services import action_item_create
-from reports.models import CoachingReport
 from tests.personas import STORE_SIDE
 from tests.traces import shows
 

@@ -1,12 +1,19 @@
-"""Every API route, in one router so the access-matrix test can walk them all."""
+"""Every API route, in one router so the access-matrix test can walk them all.
+
+This module and ``backend.urls`` are the top of the import graph: they wire every app's views
+to URLs, and nothing imports them back.
+"""
 
 from rest_framework.routers import DefaultRouter
 
+from auditor_api.views import AuditorAssignmentViewSet, AuditorScorecardVersionViewSet, AuditorVisitViewSet
 from audits.views.planning import AssignmentViewSet, WaveViewSet
 from audits.views.reviews import DisputeViewSet, ReviewVisitViewSet
 from audits.views.visits import VisitViewSet
 from branches.views import RegionViewSet, StoreViewSet
+from coaching.report_views import CoachingReportViewSet
 from coaching.views import ActionItemViewSet, FollowUpViewSet
+from reports.views import StoreReportViewSet
 from scorecards.views import ScorecardTemplateViewSet, ScorecardVersionViewSet
 
 
@@ -26,3 +33,10 @@ router.register("review/visits", ReviewVisitViewSet, basename="review-visit")
 router.register("disputes", DisputeViewSet, basename="dispute")
 router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+# The auditors' app: only what an auditor may see of their own work.
+router.register("auditor/assignments", AuditorAssignmentViewSet, basename="auditor-assignment")
+router.register("auditor/scorecard-versions", AuditorScorecardVersionViewSet, basename="auditor-scorecard-version")
+router.register("auditor/visits", AuditorVisitViewSet, basename="auditor-visit")
+# Reports: per-store trend and weaknesses, and the coaching PDFs.
+router.register("reports/stores", StoreReportViewSet, basename="report-store")
+router.register("reports/coaching", CoachingReportViewSet, basename="report-coaching")

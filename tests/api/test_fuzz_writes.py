@@ -42,8 +42,7 @@ from audits.models import (
     Wave,
 )
 from backend import clock
-from coaching.models import ActionItem
-from reports.models import CoachingReport
+from coaching.models import ActionItem, CoachingReport
 from tests import factories
 from tests.auditor_api.conftest import certify, submission_body
 
@@ -229,7 +228,7 @@ def fuzz(client, url: str, base: dict, *, method: str = "post"):
 @pytest.fixture(autouse=True)
 def no_pdfs(monkeypatch):
     """Coaching jobs stay queued: the fuzz is about the request, not the render."""
-    from reports import services
+    from coaching import services
 
     monkeypatch.setattr(services, "dispatch", lambda report_id: None)
 

@@ -12,6 +12,9 @@ import pytest
 from backend import clock
 from coaching import services
 from coaching.models import ActionItem
+from tests.reports.conftest import Dataset, dataset
+
+__all__ = ["Dataset", "dataset"]  # the report dataset, re-exported for the coaching PDF tests
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from backend import clock
 from backend.errors import Conflict
 from coaching import services
 from coaching.models import ActionItem
+from coaching.services import actions as action_services
 from tests.concurrency import post_at_once
 
 URL = "/api/action-items/"
@@ -172,14 +173,14 @@ def test_a_duplicate_that_slips_past_the_lookup_is_caught_by_the_unique_constrai
     """What a concurrent duplicate does: both look, neither finds, one insert wins."""
     key = uuid.uuid4()
     first = _create(world, today, key)
-    looked_up = services._stored_under_key
+    looked_up = action_services._stored_under_key
     calls = []
 
     def miss_the_first_time(**kwargs):
         calls.append(kwargs)
         return None if len(calls) == 1 else looked_up(**kwargs)
 
-    monkeypatch.setattr(services, "_stored_under_key", miss_the_first_time)
+    monkeypatch.setattr(action_services, "_stored_under_key", miss_the_first_time)
     again = _create(world, today, key)
     assert (again.pk, again.replayed) == (first.pk, True)
     assert len(calls) == 2

@@ -235,7 +235,7 @@ def test_query_count_stays_constant_as_visits_grow(dataset, browser, django_asse
 
 
 def test_the_coaching_pdf_works_without_javascript_too(dataset, browser):
-    from reports.models import CoachingReport
+    from coaching.models import CoachingReport
 
     client = browser.as_user(dataset.world.store_manager_bund)
     html = client.get(f"{URL}?{PERIOD}").content.decode()

@@ -15,8 +15,8 @@ import datetime as dt
 import pytest
 
 from backend.errors import InvalidInput
-from reports import services
-from reports.models import CoachingReport
+from coaching import services
+from coaching.models import CoachingReport
 from reports.selectors import PERIOD_EARLIEST, PERIOD_LATEST
 
 REPORT_URLS = [

@@ -1,6 +1,6 @@
 """HTML to PDF with WeasyPrint, for the coaching report.
 
-- The CJK font is embedded through ``@font-face`` (see ``reports.pdf.assets``); a missing font
+- The CJK font is embedded through ``@font-face`` (see ``coaching.pdf.assets``); a missing font
   stops the render with a message naming the package instead of printing boxes.
 - One ``FontConfiguration`` and one parsed stylesheet per process: loading a 16 MB CJK font for
   every PDF would cost time and memory on each render.
@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from PIL import ImageFile
 
-from reports.pdf import assets
+from coaching.pdf import assets
 
 assets.preload_subsetter()
 _strict_images = ImageFile.LOAD_TRUNCATED_IMAGES

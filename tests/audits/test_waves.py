@@ -1,8 +1,5 @@
 """Audit waves through the services, the API and the admin, down to the demo brand.
 
-The API tests use ``tests.branches.waves_urls``, which puts ``/api/waves/`` in front of the
-project's URLs, so they pass whether or not the main router registers the wave routes.
-
 Access: HQ admins do everything; reviewers may read waves but not preview or commit (403);
 auditors and the store side get 200 with an empty list (waves are scoped to nothing for them)
 and 404 on a wave's detail, 403 on preview and commit; anonymous callers get 401.

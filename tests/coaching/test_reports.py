@@ -18,9 +18,9 @@ from audits.models import Answer, VisitPhoto
 from audits.models.photos import PhotoStatus
 from audits.services import AnswerInput, reviews, visit_release
 from backend import clock
-from reports import services
-from reports.models import CoachingReport, ReportStatus
-from reports.pdf import assets
+from coaching import services
+from coaching.models import CoachingReport, ReportStatus
+from coaching.pdf import assets
 from tests.traces import shows
 
 URL = "/api/reports/coaching/"
@@ -217,7 +217,7 @@ def test_a_job_delivered_twice_renders_once(dataset, api, django_capture_on_comm
 
 
 def test_a_render_that_fails_says_why_and_serves_no_pdf(dataset, api, django_capture_on_commit_callbacks, monkeypatch):
-    from reports.pdf import coaching_document, render
+    from coaching.pdf import coaching_document, render
 
     def broken(*args, **kwargs):
         raise render.RenderError("The coaching PDF needs a CJK font (fonts-noto-cjk).")
@@ -237,7 +237,7 @@ def test_a_render_that_fails_says_why_and_serves_no_pdf(dataset, api, django_cap
 def test_an_unexpected_render_error_fails_the_job_without_leaking_internals(
     dataset, api, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from reports.pdf import coaching_document
+    from coaching.pdf import coaching_document
 
     def broken(*args, **kwargs):
         raise KeyError("/srv/secret/path")
@@ -388,13 +388,14 @@ def test_the_pdf_shows_the_stores_action_plan_with_its_status_and_a_new_plan_cha
 def test_loading_the_pdf_engine_keeps_photo_intake_strict_about_truncated_images():
     from PIL import ImageFile
 
-    import reports.pdf.render  # noqa: F401  (WeasyPrint flips Pillow's flag on import)
+    import coaching.pdf.render  # noqa: F401  (WeasyPrint flips Pillow's flag on import)
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
 def test_evidence_photos_are_shared_out_one_per_standard_before_any_gets_a_second(dataset):
-    from reports import coaching, selectors
+    from coaching import report_data
+    from reports import selectors
 
     world = dataset.world
     visits = dataset.bund_visits
@@ -420,7 +421,7 @@ def test_evidence_photos_are_shared_out_one_per_standard_before_any_gets_a_secon
         photo.thumbnail.save("t.jpg", ContentFile(buffer.getvalue()), save=False)
         photo.save()
         photos.append(photo)
-    evidence = coaching._evidence(
+    evidence = report_data._evidence(
         world.bund.pk,
         selectors._versions(world.version.template_id),
         selectors.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
@@ -432,7 +433,7 @@ def test_evidence_photos_are_shared_out_one_per_standard_before_any_gets_a_secon
 def test_an_unreachable_broker_fails_the_job_with_a_reason_instead_of_a_server_error(
     dataset, api, django_capture_on_commit_callbacks, settings, monkeypatch
 ):
-    from reports import tasks
+    from coaching import tasks
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6399")

@@ -11,7 +11,7 @@ Two things, both from Debian's packages, which ``make install`` fetches with ``a
   65,000-glyph CJK font instead of a few tens of milliseconds. It is optional: without it PDFs are
   still correct, only slow, and ``ensure`` says so.
 
-Run ``python -m reports.pdf.assets`` to fetch what is missing; it exits non-zero with the Debian
+Run ``python -m coaching.pdf.assets`` to fetch what is missing; it exits non-zero with the Debian
 package to install when no font can be had.
 """
 
@@ -61,7 +61,7 @@ def font_paths() -> dict[int, Path]:
         raise MissingFont(
             f"The coaching PDF needs a CJK font and {missing[0]} is missing. Run `make install` (it fetches "
             f"Debian's {FONT_PACKAGE} without root), or install the package {FONT_PACKAGE} "
-            f"(`apt-get install {FONT_PACKAGE}`) and run `python -m reports.pdf.assets`, or point "
+            f"(`apt-get install {FONT_PACKAGE}`) and run `python -m coaching.pdf.assets`, or point "
             f"INCOGNITO_FONT_DIR at a folder holding {' and '.join(FONT_FILES.values())}."
         )
     return paths

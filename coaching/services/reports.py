@@ -21,9 +21,9 @@ from django.db.models import Q
 from backend import clock
 from backend.errors import InvalidInput
 from branches.models import Store
+from coaching.models import CoachingReport, ReportStatus
+from coaching.report_data import coaching_fingerprint, coaching_report_data
 from reports import selectors
-from reports.coaching import coaching_fingerprint, coaching_report_data
-from reports.models import CoachingReport, ReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +141,8 @@ class _Refused(Exception):
 
 
 def _render(report: CoachingReport):
-    from reports.pdf.coaching_document import coaching_pdf
-    from reports.pdf.render import RenderError
+    from coaching.pdf.coaching_document import coaching_pdf
+    from coaching.pdf.render import RenderError
 
     if report.requested_by is None:
         raise _Refused("The account that asked for this report no longer exists; ask for it again.")
@@ -186,7 +186,7 @@ def _background() -> ThreadPoolExecutor:
 
 
 def _render_in_thread(report_id) -> None:
-    from reports.tasks import render_coaching_report
+    from coaching.tasks import render_coaching_report
 
     try:
         render_coaching_report.apply(args=[str(report_id)], throw=False)
@@ -196,7 +196,7 @@ def _render_in_thread(report_id) -> None:
 
 def dispatch(report_id) -> None:
     """Hand a committed job to the configured runner."""
-    from reports.tasks import render_coaching_report
+    from coaching.tasks import render_coaching_report
 
     mode = settings.REPORT_JOBS
     if mode == "celery":

@@ -23,8 +23,8 @@ from tqdm import tqdm
 from backend import clock
 from backend.errors import InvalidInput
 from branches.models import Region, Role, Store, User
-from reports.models import CoachingReport, ReportStatus
-from reports.services import coaching_report_render, coaching_report_request
+from coaching.models import CoachingReport, ReportStatus
+from coaching.services import coaching_report_render, coaching_report_request
 
 
 def _date(value: str) -> dt.date:

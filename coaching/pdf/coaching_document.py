@@ -1,13 +1,13 @@
-"""The coaching report as a PDF: ``reports.coaching.coaching_report_data`` laid out for print."""
+"""The coaching report as a PDF: ``coaching.report_data.coaching_report_data`` laid out for print."""
 
 from __future__ import annotations
 
 import base64
 
-from reports.pdf.charts import trend_svg
-from reports.pdf.render import RenderedPdf, render_html
+from coaching.pdf.charts import trend_svg
+from coaching.pdf.render import RenderedPdf, render_html
 
-TEMPLATE = "reports/coaching_report.html"
+TEMPLATE = "coaching/coaching_report.html"
 PLAN_ROWS = 6
 
 

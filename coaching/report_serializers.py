@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from reports.models import CoachingReport
+from coaching.models import CoachingReport
 from reports.selectors import PERIOD_EARLIEST, PERIOD_LATEST, validate_period_date
 
 

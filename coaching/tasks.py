@@ -5,6 +5,6 @@ from celery import shared_task
 
 @shared_task(name="reports.render_coaching_report", ignore_result=True)
 def render_coaching_report(report_id: str) -> None:
-    from reports.services import coaching_report_render
+    from coaching.services import coaching_report_render
 
     coaching_report_render(report_id=report_id)

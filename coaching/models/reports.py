@@ -11,10 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend import clock
 from branches import scoping
-from branches.models import Role
-
-# Auditors never read store results (DOMAIN.md); everyone else within the stores they may see.
-REPORT_ROLES = frozenset({Role.HQ_ADMIN, Role.REVIEWER, Role.REGIONAL_MANAGER, Role.STORE_MANAGER})
+from reports.permissions import REPORT_ROLES
 
 
 class ReportStatus(models.TextChoices):

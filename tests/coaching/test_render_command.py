@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports.models import CoachingReport, ReportStatus
+from coaching.models import CoachingReport, ReportStatus
 from tests import factories
 
 

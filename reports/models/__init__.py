@@ -1,3 +1,0 @@
-from reports.models.jobs import CoachingReport, ReportStatus
-
-__all__ = ["CoachingReport", "ReportStatus"]
