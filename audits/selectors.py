@@ -69,6 +69,28 @@ def wave_plan_request(*, wave: Wave) -> PlanRequest:
     )
 
 
+def single_visit_plan_request(
+    *, store: Store, template_id: int, window_start: dt.date, window_end: dt.date, daypart: str, lockout_days: int
+) -> PlanRequest:
+    """A one-store, one-visit plan over a window, on the same data and rules as a wave's.
+
+    HQ's follow-up visits use it to pick the auditor the wave planner would send.
+    """
+    store_ids = Store.objects.filter(pk=store.pk).values("pk")
+    lockout = dt.timedelta(days=lockout_days)
+    return PlanRequest(
+        stores=(PlanStore(store.pk, store.code, store.city, store.is_competitor),),
+        auditors=_plan_auditors(template_id=template_id, store_ids=store_ids),
+        start=window_start,
+        end=window_end,
+        visits_per_store_per_month=1,
+        daypart_quotas={daypart: 1},
+        lockout_days=lockout_days,
+        encounters=_encounters(store_ids, since=window_start - lockout, until=window_end + lockout),
+        bookings=_bookings(start=window_start, end=window_end),
+    )
+
+
 def _last_scenarios(stores: QuerySet[Store], *, before: dt.date) -> dict[int, int]:
     """Each store's latest complaint script before ``before``, from assignments or visits, whichever is newer."""
     assignments = Assignment.objects.filter(

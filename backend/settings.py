@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reports",
     "dashboard",
     "coaching",
+    "fixtures",
 ]
 
 MIDDLEWARE = [

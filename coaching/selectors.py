@@ -17,8 +17,8 @@ from django.db.models import BooleanField, Case, Count, Exists, F, IntegerField,
 from django.utils import timezone
 
 from backend import clock
-from branches import scoping
 from branches.models import Store
+from coaching import scoping
 from coaching.models import ActionItem, ActionStatus, overdue_q
 
 # The coaching PDF lists actions done this recently, so the store sees its progress without

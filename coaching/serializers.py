@@ -9,9 +9,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.idempotency import KEY_HELP
-from branches import scoping
 from branches.dayparts import Daypart
 from branches.models import Role, Store, User
+from coaching import scoping
 from coaching.models import ACTION_MAX_LENGTH, ActionItem
 from scorecards.models import ScorecardVersion, VersionStatus
 

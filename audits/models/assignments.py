@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audits import scoping
 from backend import clock
-from branches import scoping
 from branches.dayparts import Daypart
 
 

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audits import scoping
 from audits.models.photos import photo_upload_to
 from backend import clock
-from branches import scoping
 
 
 class VisitRevision(models.Model):

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audits import scoping
 from backend import clock
-from branches import scoping
 from branches.dayparts import DAYPART_HOURS, Daypart
 
 __all__ = ["DAYPART_HOURS", "Answer", "Channel", "Daypart", "Visit", "VisitFlag", "VisitSectionScore", "VisitStatus"]

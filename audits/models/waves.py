@@ -4,9 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audits import scoping
 from audits.planning import DAYPARTS
 from backend import clock
-from branches import scoping
 
 MAX_WAVE_DAYS = 366
 

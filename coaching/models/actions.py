@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.models import Visit, VisitStatus
 from backend import clock
-from branches import scoping
+from coaching import scoping
 from scorecards.models import Item, ItemType, ScorecardVersion, VersionStatus
 from scorecards.models.templates import KEY_REGEX, key_validator_message
 

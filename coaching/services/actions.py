@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from audits.models import Assignment, AssignmentStatus, Visit, Wave
-from audits.planning import PlanRequest, PlanStore, plan_wave
-from audits.selectors import _bookings, _encounters, _plan_auditors
+from audits.planning import plan_wave
+from audits.selectors import single_visit_plan_request
 from audits.services import assignments as assignment_services
 from backend import clock, idempotency
 from branches.dayparts import Daypart
@@ -231,19 +231,14 @@ def _eligible_auditor(
     whole window, local unless willing to travel, not conflicted, outside the rotation lockout
     (earlier visits and live assignments), under monthly capacity, least loaded.
     """
-    store_ids = Store.objects.filter(pk=store.pk).values("pk")
-    lockout = dt.timedelta(days=FOLLOWUP_LOCKOUT_DAYS)
     plan = plan_wave(
-        PlanRequest(
-            stores=(PlanStore(store.pk, store.code, store.city, store.is_competitor),),
-            auditors=_plan_auditors(template_id=version.template_id, store_ids=store_ids),
-            start=window_start,
-            end=window_end,
-            visits_per_store_per_month=1,
-            daypart_quotas={daypart: 1},
+        single_visit_plan_request(
+            store=store,
+            template_id=version.template_id,
+            window_start=window_start,
+            window_end=window_end,
+            daypart=daypart,
             lockout_days=FOLLOWUP_LOCKOUT_DAYS,
-            encounters=_encounters(store_ids, since=window_start - lockout, until=window_end + lockout),
-            bookings=_bookings(start=window_start, end=window_end),
         )
     )
     if not plan.slots:

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend import clock
-from branches import scoping
+from scorecards import scoping
 
 key_validator_message = _("Use lower-case letters, digits and underscores, starting with a letter.")
 KEY_REGEX = r"^[a-z][a-z0-9_]*$"
