@@ -65,11 +65,15 @@ bench: dev-install
 
 lint: dev-install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
-# What CI checks besides the tests: lint, formatting, migrations that match the models.
+# What CI checks besides the tests: lint, formatting, the import layers (pyproject.toml's
+# [tool.importlinter] contracts), statuses spelled as enums, migrations that match the models.
 check: dev-install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m tools.status_literals
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: dev-install

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from coaching.models import CoachingReport
+from coaching.models import CoachingReport, ReportStatus
 from reports.selectors import PERIOD_EARLIEST, PERIOD_LATEST, validate_period_date
 
 
@@ -58,7 +58,7 @@ class CoachingReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_pdf_url(self, report: CoachingReport) -> str | None:
-        if report.status != "done":
+        if report.status != ReportStatus.DONE:
             return None
         return reverse("report-coaching-pdf", kwargs={"pk": report.pk})
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from audits import scoping
 from backend import clock
 from branches.dayparts import Daypart
+from scorecards.models.templates import VersionStatus
 
 
 class AssignmentStatus(models.TextChoices):
@@ -92,7 +93,7 @@ class Assignment(models.Model):
                     errors["store"] = _("This auditor must never visit this store (conflict of interest).")
                 elif self.version_id and not self._certified(profile):
                     errors["auditor"] = _("This auditor is not certified for this scorecard for the whole window.")
-        if self.version_id and self.version.status != "published":
+        if self.version_id and self.version.status != VersionStatus.PUBLISHED:
             errors["version"] = _("Assign published scorecard versions only.")
         if self.store_id and not self.store.active:
             errors["store"] = _("This store is not active.")

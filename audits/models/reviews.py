@@ -111,7 +111,7 @@ class Dispute(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["visit", "item"],
-                condition=models.Q(status="open"),
+                condition=models.Q(status=DisputeStatus.OPEN),
                 name="one_open_dispute_per_item",
                 violation_error_message=_("This item already has an open dispute."),
             ),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from audits import scoping
 from audits.planning import DAYPARTS
 from backend import clock
+from scorecards.models.templates import VersionStatus
 
 MAX_WAVE_DAYS = 366
 
@@ -110,7 +111,7 @@ class Wave(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
-        if self.version_id and self.version.status != "published":
+        if self.version_id and self.version.status != VersionStatus.PUBLISHED:
             errors.setdefault("version", []).append(_("Plan waves on published scorecard versions only."))
         if self.start_date and self.end_date:
             if self.end_date < self.start_date:

@@ -111,7 +111,7 @@ class ScorecardVersion(models.Model):
             models.UniqueConstraint(fields=["template", "number"], name="unique_version_number"),
             models.UniqueConstraint(
                 fields=["template"],
-                condition=models.Q(status="draft"),
+                condition=models.Q(status=VersionStatus.DRAFT),
                 name="one_draft_per_template",
                 violation_error_message=_("This template already has a draft; edit that one."),
             ),
