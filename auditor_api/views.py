@@ -18,8 +18,8 @@ from audits.models import Assignment, Visit, VisitPhoto, VisitSectionScore
 from audits.services import assignments as assignment_services
 from audits.services import reviews
 from audits.services.photos import visit_photo_receive
-from backend.api.permissions import IsAuditor
 from backend.api.viewsets import ScopedViewSetMixin
+from branches.permissions import IsAuditor
 from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section
 from scorecards.selectors import scorecard_version_list
 

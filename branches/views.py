@@ -1,11 +1,11 @@
 from rest_framework import status
 from rest_framework.response import Response
 
-from backend.api.permissions import IsHQAdminOrReadOnly
 from backend.api.viewsets import ScopedModelViewSet
 from branches import selectors, services
 from branches.filters import StoreFilter
 from branches.models import Region, Store
+from branches.permissions import IsHQAdminOrReadOnly
 from branches.serializers import RegionSerializer, StoreSerializer
 
 

@@ -21,9 +21,9 @@ from audits.serializers.planning import AssignmentSerializer
 from audits.views.planning import API_FIELDS
 from backend import clock
 from backend.api.exceptions import api_field_names
-from backend.api.permissions import IsHQAdmin
 from backend.api.viewsets import ScopedModelViewSet
-from branches.models import Role
+from branches import policy
+from branches.permissions import IsHQAdmin
 from coaching import selectors, services
 from coaching.filters import ActionItemFilter
 from coaching.models import ActionItem
@@ -36,22 +36,23 @@ from coaching.serializers import (
     OverviewQuery,
 )
 
-READERS = frozenset({Role.HQ_ADMIN, Role.REVIEWER, Role.REGIONAL_MANAGER, Role.STORE_MANAGER})
-WRITERS = frozenset({Role.HQ_ADMIN, Role.STORE_MANAGER})
-
 
 class ActionPlanPermission(BasePermission):
-    """The store side and HQ read; store managers (their own stores, by scope) and HQ write."""
+    """The store side and HQ read; store managers (their own stores, by scope) and HQ write.
+
+    An action plan names the store's weak standards, so its readers are the results' readers.
+    Writing is decided for the role here; the services decide it for the store (its own
+    managers, never a competitor store) through the same rule.
+    """
 
     message = (
         "Action plans are read by HQ, reviewers and store-side managers, and written by the store's managers and HQ."
     )
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return user.role in (READERS if request.method in SAFE_METHODS else WRITERS)
+        if request.method in SAFE_METHODS:
+            return policy.may_read_reports(request.user)
+        return policy.may_write_action_plan(request.user)
 
 
 NOT_YOURS = OpenApiResponse(description="No such action in your scope.")

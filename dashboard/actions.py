@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backend import clock
+from branches import policy
 from branches.dayparts import Daypart
-from branches.models import Role
 
 DEFAULT_DUE_DAYS = 14
 PLAN_LIMIT = 100
@@ -86,11 +86,6 @@ def describe_errors(form: forms.Form) -> None:
 # --- Reads --------------------------------------------------------------------------------------------
 
 
-def can_write(user, store) -> bool:
-    """Mirrors ``coaching.services``: the store's own store managers and HQ (who reach the page in scope)."""
-    return user.role in (Role.HQ_ADMIN, Role.STORE_MANAGER) and not store.is_competitor
-
-
 def attach_counts(*, user, rows: list[dict], today: dt.date) -> None:
     """``row["actions"] = {"open", "overdue"}`` for every comparison row (one query)."""
     from coaching.selectors import action_overview
@@ -138,7 +133,8 @@ def store_context(*, request, store, weaknesses: list[dict], form: ActionForm | 
             :PLAN_LIMIT
         ]
     )
-    writer = can_write(request.user, store)
+    # ``store`` is the page's, found in the user's scope (``reports.selectors.report_store``).
+    writer = policy.may_write_action_plan(request.user, store=store, in_scope=True)
     if writer and form is None:
         form = ActionForm(
             standards=standards(store),

@@ -1,20 +1,19 @@
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import BasePermission
 
-from branches.models import Role
-
-# Everyone who reads results: the audit side and the store side, never auditors.
-REPORT_ROLES = frozenset({Role.HQ_ADMIN, Role.REVIEWER, Role.REGIONAL_MANAGER, Role.STORE_MANAGER})
+from branches import policy
 
 
 class CanReadReports(BasePermission):
-    """Signed-in HQ, reviewers, regional and store managers; auditors get 403, anonymous 401."""
+    """Signed-in HQ, reviewers, regional and store managers; auditors get 403, anonymous 401.
+
+    The rule is ``branches.policy.may_read_reports``, the one the dashboard's pages ask too.
+    """
 
     message = "Reports are for HQ, reviewers and store-side managers."
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.role in REPORT_ROLES)
+        return policy.may_read_reports(request.user)
 
 
 # The errors every report endpoint may answer, for the OpenAPI schema.

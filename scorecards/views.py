@@ -3,8 +3,8 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from backend.api.permissions import IsHQAdmin, IsHQAdminOrReadOnly
 from backend.api.viewsets import ScopedModelViewSet
+from branches.permissions import IsHQAdmin, IsHQAdminOrReadOnly
 from scorecards import selectors, services
 from scorecards.filters import ScorecardVersionFilter
 from scorecards.models import ScorecardTemplate, ScorecardVersion

@@ -11,6 +11,7 @@ from audits.models import Assignment, AssignmentStatus, AuditorCertification, Au
 from audits.models.waves import wave_target_problems
 from audits.services import assignments as assignment_services
 from audits.services import waves as wave_services
+from branches import policy
 from branches.admin import UserAdmin
 from branches.models import Role, User
 
@@ -40,7 +41,7 @@ class UserWithAuditorProfileAdmin(UserAdmin):
 
     def get_inlines(self, request, obj):
         # A profile only means something for an auditor, and the role is only known once saved.
-        if obj is None or obj.role != Role.AUDITOR:
+        if obj is None or not policy.may_audit(obj):
             return ()
         return super().get_inlines(request, obj)
 

@@ -18,7 +18,7 @@ from audits.models import (
     VisitSectionScore,
 )
 from backend.admin_messages import report_refusal
-from branches.models import Role
+from branches import policy
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -203,7 +203,7 @@ class VisitAdmin(admin.ModelAdmin):
         return False
 
     def has_release_permission(self, request) -> bool:
-        return request.user.role in (Role.REVIEWER, Role.HQ_ADMIN)
+        return policy.may_review(request.user)
 
     @admin.action(description=_("Release"), permissions=["release"])
     def release(self, request, queryset):

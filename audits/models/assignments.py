@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits import scoping
 from backend import clock
+from branches import policy
 from branches.dayparts import Daypart
 from scorecards.models.templates import VersionStatus
 
@@ -77,13 +78,11 @@ class Assignment(models.Model):
         return f"#{self.pk} {self.store.code} {self.window_start}–{self.window_end} {self.daypart}"
 
     def clean(self) -> None:
-        from branches.models import Role
-
         errors = {}
         if self.window_start and self.window_end and self.window_end < self.window_start:
             errors["window_end"] = _("The window must end on or after its start.")
         if self.auditor_id:
-            if self.auditor.role != Role.AUDITOR:
+            if not policy.may_audit(self.auditor):
                 errors["auditor"] = _("Only auditors can be assigned visits.")
             else:
                 profile = getattr(self.auditor, "auditor_profile", None)

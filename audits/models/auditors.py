@@ -5,7 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Role, User
+from branches import policy
+from branches.models import User
 
 auditor_code_validator = RegexValidator(r"^[A-Z0-9-]{3,16}$", _("3-16 upper-case letters, digits, hyphens."))
 
@@ -43,7 +44,7 @@ class AuditorProfile(models.Model):
         return self.code
 
     def clean(self) -> None:
-        if self.user_id and self.user.role != Role.AUDITOR:
+        if self.user_id and not policy.may_audit(self.user):
             raise ValidationError({"user": _("Only users with the auditor role have an auditor profile.")})
 
 

@@ -34,7 +34,8 @@ from audits.services.photos import photo_clean
 from audits.services.visits import AnswerInput, score_fields, write_answers
 from backend import clock, idempotency
 from backend.errors import InvalidInput
-from branches.models import Role, User
+from branches import policy
+from branches.models import User
 from scorecards import scoring
 from scorecards.cards import card_for
 from scorecards.models import Item, ItemType
@@ -43,7 +44,9 @@ REVIEWABLE = (VisitStatus.SUBMITTED, VisitStatus.IN_REVIEW)
 
 
 def _require_reviewer(user: User) -> None:
-    if user.role not in (Role.REVIEWER, Role.HQ_ADMIN):
+    # A 400, not a 403: the admin's actions report a service's ValidationError as a message,
+    # and the API's IsReviewer (the same rule) has answered 403 before this is reached.
+    if not policy.may_review(user):
         raise ValidationError(_("Only reviewers and HQ review visits."))
 
 
@@ -274,7 +277,7 @@ def dispute_open(
     even once the window has closed; with anything else it raises ``Conflict`` naming
     ``client_key``. The returned dispute's ``replayed`` is True when an earlier call stored it.
     """
-    if by.role != Role.STORE_MANAGER or not by.managed_stores.filter(pk=visit.store_id).exists():
+    if not policy.may_open_dispute(by, visit=visit):
         raise ValidationError({"visit": _("Only the store's manager may dispute its visits.")})
     fingerprint = ""
     if client_key is not None:

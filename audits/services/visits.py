@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from audits.models import Answer, Visit, VisitSectionScore, VisitStatus
 from backend import clock
 from backend.errors import InvalidInput
-from branches.models import Role, Store, User
+from branches import policy
+from branches.models import Store, User
 from scorecards import scoring
 from scorecards.cards import CompiledVersion, ItemInfo, card_for, rubric_for
 from scorecards.models import ComplaintScenario, ItemType, ScorecardVersion, VersionStatus
@@ -122,7 +123,7 @@ def visit_record(
     errors: dict[str, object] = {}
     if version.status != VersionStatus.PUBLISHED:
         errors["version"] = _("Visits are scored on a published scorecard version only.")
-    if auditor.role != Role.AUDITOR:
+    if not policy.may_audit(auditor):
         errors["auditor"] = _("Only auditors submit visits.")
     if checked_out_at < checked_in_at:
         errors["checked_out_at"] = _("Check-out cannot be before check-in.")
@@ -195,7 +196,7 @@ def visit_record(
 def visit_release(*, visit: Visit, by: User) -> Visit:
     """A reviewer approves a visit; from now on it counts outside HQ."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    if by.role not in (Role.REVIEWER, Role.HQ_ADMIN):
+    if not policy.may_review(by):  # a 400, like every review step (``reviews._require_reviewer``)
         raise ValidationError(_("Only reviewers and HQ release visits."))
     if visit.status not in (VisitStatus.SUBMITTED, VisitStatus.IN_REVIEW):
         raise ValidationError(_("A %(s)s visit cannot be released.") % {"s": visit.get_status_display()})

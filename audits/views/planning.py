@@ -21,9 +21,9 @@ from audits.serializers.planning import (
 from audits.services import assignments as assignment_services
 from audits.services import waves as wave_services
 from backend.api.exceptions import api_field_names
-from backend.api.permissions import IsHQAdmin, IsHQAdminOrReadOnly
 from backend.api.viewsets import ScopedModelViewSet
 from branches.models import User
+from branches.permissions import IsHQAdmin, IsHQAdminOrReadOnly
 
 # Model field names that the wave API spells differently.
 # The models call it "version"; the API's field is "scorecard_version".

@@ -14,9 +14,9 @@ from audits.serializers import reviews as rs
 from audits.services import reviews
 from audits.services.visits import AnswerInput, visit_release
 from backend.api.parsers import FormParser, JSONParser, MultiPartParser
-from backend.api.permissions import IsReviewer
 from backend.api.viewsets import ScopedViewSetMixin
-from branches.models import Role
+from branches import policy
+from branches.permissions import IsReviewer
 
 
 @extend_schema_view(
@@ -112,7 +112,8 @@ class DisputeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         summary="Dispute an item of a released visit (idempotent by client_key)",
     )
     def create(self, request, *args, **kwargs):
-        if request.user.role != Role.STORE_MANAGER:
+        # DRF's PermissionDenied keeps the message in the 403's body (Django's would not).
+        if not policy.may_open_dispute(request.user):
             raise PermissionDenied("Only store managers open disputes.")
         body = rs.DisputeIn(data=request.data)
         body.is_valid(raise_exception=True)

@@ -10,8 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend import clock
-from branches import scoping
-from reports.permissions import REPORT_ROLES
+from branches import policy, scoping
 
 
 class ReportStatus(models.TextChoices):
@@ -23,7 +22,7 @@ class ReportStatus(models.TextChoices):
 
 class CoachingReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> CoachingReportQuerySet:
-        if not user or not user.is_authenticated or user.role not in REPORT_ROLES:
+        if not policy.may_read_reports(user):
             return self.none()
         return self.filter(scoping.store_q(user, "store__"))
 

@@ -2,9 +2,9 @@
 
 Keyword-only, atomic, validated with ``full_clean``. Bad input raises Django's
 ``ValidationError`` keyed by field (the API answers 400 naming the field); a caller who may not
-write raises ``PermissionDenied`` (403). Only a store's own store managers and HQ admins write
-a store's action plan: it is the store's commitment, which its regional manager follows but
-does not write for it.
+write raises ``PermissionDenied`` (403). Who writes a store's action plan is
+``branches.policy.may_write_action_plan`` (the store's own store managers and HQ admins, and
+nobody for a competitor store), enforced here before anything else whoever the caller is.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -21,22 +21,15 @@ from audits.planning import plan_wave
 from audits.selectors import single_visit_plan_request
 from audits.services import assignments as assignment_services
 from backend import clock, idempotency
+from branches import policy
 from branches.dayparts import Daypart
-from branches.models import Role, Store, User
+from branches.models import Store, User
 from coaching.models import ActionItem, ActionStatus
 from scorecards.models import ScorecardVersion, VersionStatus
 
 UPDATABLE_FIELDS = ("action", "owner", "due_on")
 # The same rotation lockout a wave uses by default: staff must not meet the same face again.
 FOLLOWUP_LOCKOUT_DAYS = Wave._meta.get_field("rotation_lockout_days").default
-
-
-def _require_writer(user: User, store: Store) -> None:
-    if user.role == Role.HQ_ADMIN:
-        return
-    if user.role == Role.STORE_MANAGER and user.managed_stores.filter(pk=store.pk).exists():
-        return
-    raise PermissionDenied(_("Only the store's managers and HQ may change its action plan."))
 
 
 def _require_future_due_date(store: Store, due_on: dt.date) -> None:
@@ -76,7 +69,7 @@ def action_item_create(
     action's ``replayed`` is True when an earlier call stored it. Without a key every call
     records a new action.
     """
-    _require_writer(by, store)
+    policy.require_action_plan_writer(by, store=store)
     action, owner = action.strip(), owner.strip()
     fingerprint = ""
     if client_key is not None:
@@ -128,7 +121,7 @@ def action_item_update(*, item: ActionItem, by: User, **fields) -> ActionItem:
     if unknown:
         raise TypeError(f"action_item_update() got unknown fields {sorted(unknown)}")
     item = _locked(item)
-    _require_writer(by, item.store)
+    policy.require_action_plan_writer(by, store=item.store)
     if item.is_done:
         raise ValidationError({"status": _("This action is done; reopen it to change it.")})
     if "due_on" in fields and fields["due_on"] != item.due_on:
@@ -144,7 +137,7 @@ def action_item_update(*, item: ActionItem, by: User, **fields) -> ActionItem:
 def action_item_complete(*, item: ActionItem, by: User) -> ActionItem:
     """Mark an action done. Done already: unchanged, so a retried request keeps the first time."""
     item = _locked(item)
-    _require_writer(by, item.store)
+    policy.require_action_plan_writer(by, store=item.store)
     if item.is_done:
         return item
     item.status = ActionStatus.DONE
@@ -158,7 +151,7 @@ def action_item_complete(*, item: ActionItem, by: User) -> ActionItem:
 def action_item_reopen(*, item: ActionItem, by: User) -> ActionItem:
     """The action turned out not to be done after all. Open already: unchanged."""
     item = _locked(item)
-    _require_writer(by, item.store)
+    policy.require_action_plan_writer(by, store=item.store)
     if not item.is_done:
         return item
     item.status = ActionStatus.OPEN
@@ -270,8 +263,7 @@ def followup_visit_plan(
     why ("every eligible auditor (3) visited or is booked at this store within 90 days").
     ``version`` defaults to the published version of the scorecard the store was last audited on.
     """
-    if by.role != Role.HQ_ADMIN:
-        raise PermissionDenied(_("Only HQ plans visits."))
+    policy.require(policy.may_plan_follow_up(by), _("Only HQ plans visits."))
     if not ActionItem.objects.filter(store=store).overdue(clock.store_today(store)).exists():
         raise ValidationError({"store": _("This store has no overdue action to follow up.")})
     _validate_window(store, window_start, window_end, daypart)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backend import clock
 from backend.errors import Conflict
-from branches.models import Role, Store
+from branches import policy
+from branches.models import Store
 from dashboard import actions
 from dashboard.views.common import manager_page
 from dashboard.views.store import store_context
@@ -41,8 +42,10 @@ def action_create(request, code):
     from coaching import services as coaching_services
 
     store = _store_or_404(request.user, code)
-    if not actions.can_write(request.user, store):
-        raise PermissionDenied(_("Only the store's managers and HQ may change its action plan."))
+    # The service refuses too; refusing first keeps a reader's post from ever reaching the form.
+    policy.require(
+        policy.may_write_action_plan(request.user, store=store, in_scope=True), policy.ACTION_PLAN_WRITERS_ONLY
+    )
     standards = actions.standards(store)
     form = actions.ActionForm(request.POST, standards=standards)
     status = 400
@@ -99,7 +102,7 @@ def action_reopen(request, code, pk):
 
 
 def _hq_only(user) -> None:
-    if user.role != Role.HQ_ADMIN:
+    if not policy.may_plan_follow_up(user):
         raise Http404  # like the API's audit-side lists: the page does not exist for anyone else
 
 

@@ -11,27 +11,25 @@ from django.urls import reverse
 
 from audits.models import Visit
 from backend import clock
-from branches.models import Role
+from branches import policy
 from reports import selectors
-from reports.permissions import REPORT_ROLES
 
 
 def manager_page(view):
-    """Signed in (else the dashboard's sign-in page) and a report role (else the auditors' page)."""
+    """Signed in (else the dashboard's sign-in page) and a reader of results (else the auditors' page).
+
+    The readers are ``branches.policy.may_read_reports``'s, the report API's own.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("dashboard:login"))
-        if request.user.role not in REPORT_ROLES:
+        if not policy.may_read_reports(request.user):
             return render(request, "dashboard/not_for_auditors.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def is_audit_side(user) -> bool:
-    return user.role in (Role.HQ_ADMIN, Role.REVIEWER)
 
 
 def parse_filters(filterset_class, request) -> tuple[dict | None, dict]:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from backend import clock
-from branches.models import Role
+from branches import policy
 from dashboard import actions, charts
 from dashboard import selectors as dashboard_selectors
 from dashboard.views.common import filter_values, manager_page, parse_filters, query_string
@@ -51,7 +51,7 @@ def comparison(request):
     cleaned, errors = parse_filters(ComparisonFilter, request)
     values = filter_values(request, cleaned)
     sort_column, descending = _parse_sort(request.GET.get("sort", ""))
-    with_actions = actions.available() and user.role in (Role.REGIONAL_MANAGER, Role.HQ_ADMIN)
+    with_actions = actions.available() and policy.follows_action_plans(user)
     context = {
         "errors": errors,
         "values": values,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from branches import policy
 from branches.models import Role
 from dashboard import actions
 from dashboard import selectors as dashboard_selectors
@@ -25,7 +26,8 @@ def home(request):
         return render(request, "dashboard/store_list.html", {"stores": stores})
     context = {
         "nav": "home",
-        "is_hq": user.role == Role.HQ_ADMIN,
+        # The link to HQ's overdue list, which only those who plan follow-ups may open.
+        "is_hq": policy.may_plan_follow_up(user),
         "coaching": actions.available(),
         "links": {
             "waves": reverse("admin:audits_wave_changelist"),

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,8 @@ from audits.models.visits import Channel, Daypart
 from audits.services import reviews
 from backend import clock
 from backend.errors import InvalidInput
-from branches.models import Role, Store
+from branches import policy
+from branches.models import Store
 from dashboard import actions, charts
 from dashboard import selectors as dashboard_selectors
 from dashboard.forms import DisputeForm
@@ -72,7 +73,7 @@ def store_context(request, code: str, *, dispute_form: DisputeForm | None = None
     for visit in visits:
         visit["daypart_label"] = daypart_labels.get(visit["daypart"], visit["daypart"])
         visit["channel_label"] = channel_labels.get(visit["channel"], visit["channel"])
-    can_dispute = user.role == Role.STORE_MANAGER
+    can_dispute = policy.may_open_dispute(user)
     if can_dispute:
         disputes = dashboard_selectors.store_disputes(user=user, store=store)
         disputable = dashboard_selectors.disputable_visits(user=user, store=store)
@@ -120,8 +121,7 @@ def dispute_create(request, code):
         store = selectors.report_store(user=user, code=code)
     except Store.DoesNotExist:
         raise Http404 from None
-    if user.role != Role.STORE_MANAGER:
-        raise PermissionDenied(_("Only store managers open disputes."))
+    policy.require(policy.may_open_dispute(user), _("Only store managers open disputes."))
     disputable = dashboard_selectors.disputable_visits(user=user, store=store)
     items = dashboard_selectors.disputable_items(version_ids={visit["version_id"] for visit in disputable})
     form = DisputeForm(request.POST, request.FILES, visits=disputable, items=items)

@@ -6,9 +6,11 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from PIL import Image
 
 from audits.models import AnswerAmendment, Dispute, Visit, VisitRevision
+from audits.services import reviews
 from backend import clock
 from tests.auditor_api.conftest import submission_body
 
@@ -206,6 +208,21 @@ def test_only_store_managers_open_disputes_and_only_reviewers_settle_them(world,
     settle = {"outcome": "upheld", "note": "no"}
     url = f"/api/disputes/{opened['id']}/resolve/"
     assert api.as_user(world.store_manager_bund).post(url, settle, format="json").status_code == 403
+
+
+def test_the_service_refuses_anyone_but_the_stores_own_manager_even_if_a_view_forgot(world):
+    for outsider in (world.store_manager_wfj, world.regional_manager_east, world.reviewer, world.hq):
+        with pytest.raises(ValidationError) as error:
+            reviews.dispute_open(visit=world.released_bund_visit, item_key="fries_hot", reason="x", by=outsider)
+        assert set(error.value.message_dict) == {"visit"}
+    assert not Dispute.objects.exists()
+
+
+def test_the_apis_dispute_refusal_names_the_rule(world, api):
+    body = {"visit": world.released_bund_visit.id, "item": "fries_hot", "reason": "x"}
+    for outsider in (world.regional_manager_east, world.reviewer, world.hq, world.auditor_a):
+        response = api.as_user(outsider).post("/api/disputes/", body, format="json")
+        assert (response.status_code, response.json()) == (403, {"detail": "Only store managers open disputes."})
 
 
 def test_after_a_rejection_hq_offers_the_visit_again_to_another_auditor(world, api, submitted):

@@ -68,6 +68,28 @@ def test_hq_may_write_any_stores_plan(world, api, today):
     assert response.status_code == 201, response.content
 
 
+def test_the_api_refuses_action_plans_for_competitor_stores(world, api, today, make_action):
+    rival = factories.StoreFactory(code="RIVAL", region=world.huangpu, is_competitor=True, competitor_brand="Other")
+    world.store_manager_bund.managed_stores.add(rival)
+
+    for user in (world.hq, world.store_manager_bund):
+        response = api.as_user(user).post("/api/action-items/", _body(today, store="RIVAL"))
+        assert response.status_code == 400, response.content
+        assert list(response.json()) == ["store"]
+    assert not ActionItem.objects.filter(store=rival).exists()
+
+    # A plan written before the store became a competitor's is frozen too.
+    item = make_action()
+    world.bund.is_competitor, world.bund.competitor_brand = True, "Other"
+    world.bund.save(update_fields=["is_competitor", "competitor_brand"])
+    client = api.as_user(world.store_manager_bund)
+    url = f"/api/action-items/{item.pk}/"
+    for response in (client.patch(url, {"owner": "李厨师"}), client.post(f"{url}complete/")):
+        assert response.status_code == 400 and list(response.json()) == ["store"], response.content
+    item.refresh_from_db()
+    assert (item.owner, item.status) == ("王经理", "open")
+
+
 # --- Scope: someone else's action does not exist ---------------------------------------------------
 
 

@@ -141,6 +141,54 @@ def test_competitor_stores_have_no_action_plan(world, today):
     assert set(error.value.message_dict) == {"store"}
 
 
+def _turned_competitor(store):
+    """The store is reclassified as a competitor's (a franchise lost, say) after its plan was written."""
+    store.is_competitor, store.competitor_brand = True, "Other Burger"
+    store.save(update_fields=["is_competitor", "competitor_brand"])
+
+
+def test_even_the_competitor_stores_own_manager_gets_no_action_plan(world, today):
+    rival = factories.StoreFactory(
+        code="RIVAL", region=world.huangpu, is_competitor=True, competitor_brand="Other Burger"
+    )
+    world.store_manager_bund.managed_stores.add(rival)
+
+    with pytest.raises(ValidationError) as error:
+        _create(world, today, store=rival)
+
+    assert set(error.value.message_dict) == {"store"}
+    assert ActionItem.objects.count() == 0
+
+
+def test_a_store_that_became_a_competitors_keeps_its_old_plan_unchanged(world, today, make_action):
+    item = make_action(done=False)
+    done = make_action(item_key="greeted", done=True)
+    _turned_competitor(world.bund)
+    before = {row.pk: (row.action, row.status, row.updated_at) for row in ActionItem.objects.all()}
+
+    for by in (world.store_manager_bund, world.hq):
+        for change, target, fields in (
+            (services.action_item_update, item, {"owner": "李厨师"}),
+            (services.action_item_complete, item, {}),
+            (services.action_item_reopen, done, {}),
+        ):
+            with pytest.raises(ValidationError) as error:
+                change(item=target, by=by, **fields)
+            assert set(error.value.message_dict) == {"store"}, change.__name__
+
+    assert {row.pk: (row.action, row.status, row.updated_at) for row in ActionItem.objects.all()} == before
+
+
+def test_outsiders_are_refused_for_a_competitor_store_as_for_any_store(world, today):
+    rival = factories.StoreFactory(
+        code="RIVAL", region=world.huangpu, is_competitor=True, competitor_brand="Other Burger"
+    )
+
+    for outsider in (world.store_manager_wfj, world.regional_manager_east, world.reviewer, world.auditor_a):
+        with pytest.raises(PermissionDenied):
+            _create(world, today, store=rival, by=outsider)
+
+
 @pytest.mark.parametrize(
     "writer", ["store_manager_wfj", "regional_manager_east", "reviewer", "auditor_a"], ids=lambda name: name
 )

@@ -10,6 +10,7 @@ from audits.models import Assignment
 from backend import clock
 from coaching.models import ActionItem
 from coaching.services import action_item_create
+from tests import factories
 from tests.auditor_api.conftest import certify
 from tests.dashboard.conftest import PERIOD, between, row_of, text_of
 
@@ -72,6 +73,23 @@ def test_a_store_manager_adds_an_action_then_marks_it_done_and_reopens_it(datase
     assert client.post(f"{URL}actions/{item.pk}/reopen/").status_code == 302
     item.refresh_from_db()
     assert item.status == "open"
+
+
+def test_the_dashboard_refuses_action_plans_for_competitor_stores(dataset, browser):
+    world = dataset.world
+    rival = factories.StoreFactory(code="RIVAL", region=world.huangpu, is_competitor=True, competitor_brand="Other")
+    due = (clock.today() + dt.timedelta(days=10)).isoformat()
+
+    client = browser.as_user(world.hq)
+    page = client.get(f"/stores/RIVAL/?{PERIOD}")
+    assert page.status_code == 200
+    assert 'id="action-form"' not in page.content.decode()
+    response = client.post(
+        f"/stores/RIVAL/actions/?{PERIOD}",
+        {"item_key": "fries_hot", "action": "Smaller batches", "owner": "李", "due_on": due},
+    )
+    assert response.status_code == 403
+    assert not ActionItem.objects.filter(store=rival).exists()
 
 
 def test_action_errors_are_shown_next_to_their_fields(dataset, browser):

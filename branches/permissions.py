@@ -1,6 +1,13 @@
+"""The API's role gates as DRF permission classes, each answering through ``branches.policy``.
+
+They decide from the role alone, before any object is loaded; which objects the caller then
+reaches is ``visible_to()``'s business, and the services check the object-level rules again.
+A refusal is 401 for anonymous callers and 403 with ``message`` for everyone else (DRF).
+"""
+
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from branches.models import Role
+from branches import policy
 
 
 class IsHQAdminOrReadOnly(BasePermission):
@@ -11,21 +18,21 @@ class IsHQAdminOrReadOnly(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        return request.method in SAFE_METHODS or request.user.role == Role.HQ_ADMIN
+        return request.method in SAFE_METHODS or policy.may_administer(request.user)
 
 
 class IsHQAdmin(BasePermission):
     message = "Only HQ admins may do this."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.role == Role.HQ_ADMIN)
+        return policy.may_administer(request.user)
 
 
 class IsAuditor(BasePermission):
     message = "These endpoints are for auditors."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.role == Role.AUDITOR)
+        return policy.may_audit(request.user)
 
 
 class IsReviewer(BasePermission):
@@ -34,6 +41,4 @@ class IsReviewer(BasePermission):
     message = "Only reviewers may do this."
 
     def has_permission(self, request, view) -> bool:
-        return bool(
-            request.user and request.user.is_authenticated and request.user.role in (Role.REVIEWER, Role.HQ_ADMIN)
-        )
+        return policy.may_review(request.user)
