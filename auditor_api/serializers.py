@@ -6,7 +6,7 @@ Names here are the contract the mobile team codes against: extend, don't rename.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from audits.models import Assignment, Visit, VisitPhoto
+from audits.models import Assignment, PhotoStatus, Visit, VisitPhoto
 from branches.models import Store
 from scorecards import scoring
 from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section
@@ -202,7 +202,7 @@ class VisitReceiptOut(serializers.ModelSerializer):
         ]
 
     def get_photos_missing(self, visit) -> list[dict]:
-        return PhotoRefOut([p for p in visit.photos.all() if p.status == "expected"], many=True).data
+        return PhotoRefOut([p for p in visit.photos.all() if p.status == PhotoStatus.EXPECTED], many=True).data
 
 
 class ReviewNoteOut(serializers.Serializer):

@@ -14,13 +14,13 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from auditor_api import serializers as s
 from audits import services as audit_services
-from audits.models import Assignment, Visit, VisitPhoto, VisitSectionScore
+from audits.models import Assignment, PhotoStatus, Visit, VisitPhoto, VisitSectionScore
 from audits.services import assignments as assignment_services
 from audits.services import reviews
 from audits.services.photos import visit_photo_receive
 from backend.api.viewsets import ScopedViewSetMixin
 from branches.permissions import IsAuditor
-from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section
+from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section, VersionStatus
 from scorecards.selectors import scorecard_version_list
 
 SUBMISSION_EXAMPLE = {
@@ -84,7 +84,7 @@ class AuditorScorecardVersionViewSet(AuditorViewMixin, mixins.RetrieveModelMixin
         sections = Section.objects.order_by("position", "id").prefetch_related(Prefetch("items", queryset=items))
         return (
             scorecard_version_list(user=self.request.user)
-            .exclude(status="draft")
+            .exclude(status=VersionStatus.DRAFT)
             .prefetch_related(None)
             .prefetch_related(Prefetch("sections", queryset=sections))
         )
@@ -200,7 +200,7 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
             item_key=body.validated_data["item"],
             upload=body.validated_data["file"],
         )
-        missing = VisitPhoto.objects.filter(visit=visit, status="expected").select_related("item")
+        missing = VisitPhoto.objects.filter(visit=visit, status=PhotoStatus.EXPECTED).select_related("item")
         data = s.PhotoReceiptOut({"photo": outcome.photo, "photos_missing": missing}).data
         return Response(data, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
 

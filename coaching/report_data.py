@@ -68,7 +68,7 @@ def _section_comparison(store, template_id: int, period: selectors.Period) -> li
         score__isnull=False,
         section_id__in=list(section_of),
     )
-    region_stores = selectors._brand_stores().filter(region__path__startswith=store.region.path).values("pk")
+    region_stores = selectors.brand_stores().filter(region__path__startswith=store.region.path).values("pk")
 
     def means(extra: Q) -> dict[str, tuple[int, float]]:
         totals: dict[str, list] = defaultdict(lambda: [0, 0.0])
@@ -214,7 +214,9 @@ def coaching_report_data(*, user, code: str, period: selectors.Period, today: dt
         return data
     template_id = trend["scorecard"]["id"]
     data["sections"] = _section_comparison(store, template_id, period)
-    evidence = _evidence(store.pk, selectors._versions(template_id), period, [row["key"] for row in data["weakest"]])
+    evidence = _evidence(
+        store.pk, selectors.scorecard_versions(template_id), period, [row["key"] for row in data["weakest"]]
+    )
     for row in data["weakest"]:
         row.update(evidence[row["key"]])
     return data

@@ -123,6 +123,7 @@ def initial_for(*, weaknesses: list[dict], plan: str | None, today: dt.date) -> 
 
 
 def store_context(*, request, store, weaknesses: list[dict], form: ActionForm | None = None) -> dict:
+    from coaching.models import ActionStatus
     from coaching.selectors import action_items
 
     today = clock.today()
@@ -143,7 +144,8 @@ def store_context(*, request, store, weaknesses: list[dict], form: ActionForm | 
     return {
         "action_plan": True,
         "action_items": items,
-        "action_open": sum(1 for item in items if item["status"] == "open"),
+        "action_open": sum(1 for item in items if item["status"] == ActionStatus.OPEN),
+        "ActionStatus": ActionStatus,
         "action_overdue": sum(1 for item in items if item["is_overdue"]),
         "action_form": form if writer else None,
         "action_can_write": writer,

@@ -12,19 +12,19 @@ import datetime as dt
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
-from audits.models import AnswerAmendment, Dispute, DisputeStatus, VisitSectionScore
+from audits.models import AnswerAmendment, Dispute, DisputeStatus, VisitSectionScore, VisitStatus
 from audits.models.visits import VisitFlag
 from audits.services.reviews import dispute_window
 from backend import clock
 from branches.models import Region, Store
 from reports.expressions import as_float
 from reports.selectors import Period, released_visits
-from scorecards.models import Item, ScorecardTemplate, ScorecardVersion
+from scorecards.models import Item, ScorecardTemplate, ScorecardVersion, VersionStatus
 
 FLAG_LABELS = dict(VisitFlag.choices)
 
 
-def _versions(template_id: int):
+def scorecard_versions(template_id: int):
     return ScorecardVersion.objects.filter(template_id=template_id).values("pk")
 
 
@@ -42,9 +42,9 @@ def section_benchmark(*, store: Store, period: Period, template_id: int) -> list
         VisitSectionScore.objects.filter(
             here | region,
             score__isnull=False,
-            visit__status="released",
+            visit__status=VisitStatus.RELEASED,
             visit__visited_on__range=(period.start, period.end),
-            visit__version_id__in=_versions(template_id),
+            visit__version_id__in=scorecard_versions(template_id),
         )
         .values("section_id", "section__key", "section__title", "section__position", "section__version__number")
         .annotate(
@@ -96,7 +96,9 @@ def store_visits(*, user, store: Store, period: Period, template_id: int, now: d
     opens_after = now - dispute_window()
     rows = (
         released_visits(user=user)
-        .filter(store=store, visited_on__range=(period.start, period.end), version_id__in=_versions(template_id))
+        .filter(
+            store=store, visited_on__range=(period.start, period.end), version_id__in=scorecard_versions(template_id)
+        )
         .annotate(
             amended=Exists(AnswerAmendment.objects.filter(visit=OuterRef("pk"))),
             disputed=Exists(Dispute.objects.filter(visit=OuterRef("pk"), status=DisputeStatus.OPEN)),
@@ -143,7 +145,7 @@ def disputable_items(*, version_ids: set[int]) -> list[dict]:
     if not version_ids:
         return []
     rows = (
-        Item.objects.filter(section__version_id__in=version_ids, section__version__status="published")
+        Item.objects.filter(section__version_id__in=version_ids, section__version__status=VersionStatus.PUBLISHED)
         .order_by("-section__version__number", "section__position", "position", "id")
         .values("key", "prompt", "section__key", "section__title", "section__position", "position")
     )
@@ -183,7 +185,7 @@ def visible_regions(*, user) -> list[dict]:
 def scorecard_choices() -> list[dict]:
     """Templates with at least one published version (drafts are HQ's work in progress)."""
     return list(
-        ScorecardTemplate.objects.filter(versions__status="published")
+        ScorecardTemplate.objects.filter(versions__status=VersionStatus.PUBLISHED)
         .distinct()
         .order_by("name", "id")
         .values("id", "code", "name")

@@ -155,12 +155,12 @@ def released_visits(*, user) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user).filter(status=VisitStatus.RELEASED)
 
 
-def _versions(template_id: int) -> QuerySet[ScorecardVersion]:
+def scorecard_versions(template_id: int) -> QuerySet[ScorecardVersion]:
     """The versions of a template, as a subquery (``version_id IN (...)`` needs no join per visit)."""
     return ScorecardVersion.objects.filter(template_id=template_id).values("pk")
 
 
-def _brand_stores() -> QuerySet[Store]:
+def brand_stores() -> QuerySet[Store]:
     return Store.objects.filter(is_competitor=False)
 
 
@@ -359,14 +359,16 @@ def store_trend(*, user, code: str, period: Period, template: ScorecardTemplate 
         )
     )
 
-    in_period = scored.filter(visited_on__range=(period.start, period.end), version_id__in=_versions(template_id))
+    in_period = scored.filter(
+        visited_on__range=(period.start, period.end), version_id__in=scorecard_versions(template_id)
+    )
     result["visits"] = list(
         in_period.order_by("visited_on", "checked_in_at", "id").values(
             "reference", "visited_on", "score", "critical_failed"
         )
     )
     result["sections"] = _section_months(in_period, months)
-    region_stores = _brand_stores().filter(region__path__startswith=store.region.path).values("pk")
+    region_stores = brand_stores().filter(region__path__startswith=store.region.path).values("pk")
     result["region"].update(_region_months(region_stores, template_id, period, months))
     result["brand"].update(_brand_months(template_id, period, months))
     return result
@@ -378,7 +380,7 @@ def _store_month_sums(scored: QuerySet[Visit], period: Period, template: Scoreca
     previous = period.previous
     visits = scored.filter(visited_on__range=(previous.start, period.end))
     if template is not None:
-        visits = visits.filter(version_id__in=_versions(template.pk))
+        visits = visits.filter(version_id__in=scorecard_versions(template.pk))
     x = EpochDays("visited_on") - Value(epoch_days(period.start))
     return list(
         visits.annotate(
@@ -469,7 +471,7 @@ def _region_months(stores: QuerySet[Store], template_id: int, period: Period, mo
             status=VisitStatus.RELEASED,
             score__isnull=False,
             visited_on__range=(period.start, period.end),
-            version_id__in=_versions(template_id),
+            version_id__in=scorecard_versions(template_id),
             store_id__in=stores,
         )
         .annotate(month=MonthKey("visited_on"))
@@ -491,7 +493,7 @@ def _brand_months(template_id: int, period: Period, months: list[str]) -> dict:
             status=VisitStatus.RELEASED,
             score__isnull=False,
             visited_on__range=(period.start, period.end),
-            version_id__in=_versions(template_id),
+            version_id__in=scorecard_versions(template_id),
         )
         .exclude(store_id__in=_competitor_stores())
         .values_list("visited_on")
@@ -572,7 +574,7 @@ def comparison(
             if section not in sections.ids_of:
                 raise InvalidInput({"section": [f"“{section}” is not a section of {scorecard['name']}."]})
             result["section"] = {"key": section, "title": sections.title_of[section]}
-        versions = _versions(template_id)
+        versions = scorecard_versions(template_id)
         both = visits.filter(version_id__in=versions, visited_on__range=(previous.start, period.end))
         in_period = in_period.filter(version_id__in=versions)
         stats = _comparison_stats(both, period, sections.ids_of.get(section) if section else None)
@@ -770,7 +772,7 @@ def store_weaknesses(
     if scorecard is None:
         return result
     template_id = scorecard["id"]
-    in_period = in_period.filter(version_id__in=_versions(template_id))
+    in_period = in_period.filter(version_id__in=scorecard_versions(template_id))
     scored = Q(not_applicable=False, possible_points__gt=0)
     items = list(
         Item.objects.filter(section__version__template_id=template_id)
@@ -802,8 +804,8 @@ def store_weaknesses(
     region_visits = Visit.objects.filter(
         status=VisitStatus.RELEASED,
         visited_on__range=(period.start, period.end),
-        version_id__in=_versions(template_id),
-        store_id__in=_brand_stores().filter(region__path__startswith=store.region.path).values("pk"),
+        version_id__in=scorecard_versions(template_id),
+        store_id__in=brand_stores().filter(region__path__startswith=store.region.path).values("pk"),
     )
     region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from coaching.models import ActionStatus
 from coaching.pdf.charts import trend_svg
 from coaching.pdf.render import RenderedPdf, render_html
 
@@ -34,4 +35,4 @@ def coaching_pdf(data: dict, *, language: str) -> RenderedPdf:
         "latest_change": float(latest["score"]) - float(previous["score"]) if latest and previous else None,
         "blank_rows": range(max(0, PLAN_ROWS - len(weakest))),
     }
-    return render_html(TEMPLATE, context, language=language)
+    return render_html(TEMPLATE, {**context, "ActionStatus": ActionStatus}, language=language)

@@ -21,6 +21,7 @@ from backend import clock
 from backend.errors import InvalidInput
 from branches import policy
 from branches.models import Store
+from coaching.models import ReportStatus
 from dashboard import actions, charts
 from dashboard import selectors as dashboard_selectors
 from dashboard.forms import DisputeForm
@@ -202,8 +203,9 @@ def coaching_status(request, code, pk):
         raise Http404
     context = {
         "report": report,
-        "running": report.status in ("queued", "running"),
+        "running": report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING),
         "pdf_url": reverse("report-coaching-pdf", kwargs={"pk": report.pk}),
+        "ReportStatus": ReportStatus,
         "store_url": reverse("dashboard:store", kwargs={"code": code}),
     }
     return render(request, "dashboard/coaching_status.html", context)

@@ -423,7 +423,7 @@ def test_evidence_photos_are_shared_out_one_per_standard_before_any_gets_a_secon
         photos.append(photo)
     evidence = report_data._evidence(
         world.bund.pk,
-        selectors._versions(world.version.template_id),
+        selectors.scorecard_versions(world.version.template_id),
         selectors.Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
         ["fries_hot", "greeted", "upsell"],
     )
