@@ -149,7 +149,7 @@ def build_store(*, code: str, period, today: dt.date, log) -> dict:
     log(f"demo brand seeded in {time.perf_counter() - started:.1f} s")
     hq = User.objects.filter(role=Role.HQ_ADMIN, is_active=True).order_by("pk").first()
     store = Store.objects.get(code=code)
-    weakest = [row["key"] for row in coaching_report_data(user=hq, code=code, period=period, today=today)["weakest"]]
+    weakest = [row.key for row in coaching_report_data(user=hq, code=code, period=period, today=today)["weakest"]]
 
     observations = {
         item["key"]: item.get("observations") or []
@@ -277,7 +277,7 @@ BUCKETS = [
     ("other WeasyPrint", ("weasyprint/",)),
     ("chart (matplotlib)", ("matplotlib/", "numpy/")),
     ("Django templates / i18n", ("django/template/", "django/utils/translation", "django/templatetags")),
-    ("database (Django ORM, sqlite3)", ("django/db/", "sqlite3", "reports/selectors.py", "coaching/report_data.py")),
+    ("database (Django ORM, sqlite3)", ("django/db/", "sqlite3", "reports/selectors/", "coaching/report_data.py")),
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Q, Sum
 
@@ -187,6 +188,33 @@ def _complaint_tests(store_id: int, period: selectors.Period) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class CoachingStandard:
+    """A weak standard as the PDF shows it: the report's ``Weakness`` (its attributes read through),
+    with what auditors wrote and photographed when it was missed, and its rates in per cent."""
+
+    weakness: selectors.Weakness
+    comments: list[dict] = field(default_factory=list)
+    photos: list[dict] = field(default_factory=list)
+
+    def __getattr__(self, name: str):
+        if name in CoachingStandard.__slots__:
+            raise AttributeError(name)
+        return getattr(self.weakness, name)
+
+    @property
+    def fail_percent(self) -> float | None:
+        return _percent(self.weakness.fail_rate)
+
+    @property
+    def region_fail_percent(self) -> float | None:
+        return _percent(self.weakness.region_fail_rate)
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else rate * 100
+
+
 def coaching_report_data(*, user, code: str, period: selectors.Period, today: dt.date) -> dict:
     """Everything the coaching PDF of one store and period shows, scoped to ``user``.
 
@@ -196,27 +224,29 @@ def coaching_report_data(*, user, code: str, period: selectors.Period, today: dt
     # The one read of the store this function makes itself (with the address the cover shows).
     store = Store.objects.visible_to(user).select_related("region").get(code=code)
     weaknesses = selectors.store_weaknesses(user=user, code=code, period=period, limit=WEAKEST_STANDARDS)
-    visits = trend["visits"]
+    visits = trend.visits
     data = {
-        "store": {**trend["store"], "address": store.address},
+        "store": {**_store_fields(trend.store), "address": store.address},
         "period": period,
         "today": today,
-        "scorecard": trend["scorecard"],
+        "scorecard": trend.scorecard,
         "trend": trend,
         "latest": visits[-1] if visits else None,
         "previous": visits[-2] if len(visits) > 1 else None,
         "sections": [],
-        "weakest": weaknesses["results"],
+        "weakest": [CoachingStandard(row) for row in weaknesses.results],
         "complaint_tests": _complaint_tests(store.pk, period),
         "action_plan": action_plan_for_report(store=store, today=today),
     }
-    if trend["scorecard"] is None:
+    if trend.scorecard is None:
         return data
-    template_id = trend["scorecard"]["id"]
+    template_id = trend.scorecard.id
     data["sections"] = _section_comparison(store, template_id, period)
-    evidence = _evidence(
-        store.pk, selectors.scorecard_versions(template_id), period, [row["key"] for row in data["weakest"]]
-    )
-    for row in data["weakest"]:
-        row.update(evidence[row["key"]])
+    keys = [row.key for row in weaknesses.results]
+    evidence = _evidence(store.pk, selectors.scorecard_versions(template_id), period, keys)
+    data["weakest"] = [CoachingStandard(row, **evidence[row.key]) for row in weaknesses.results]
     return data
+
+
+def _store_fields(store: selectors.TrendStore) -> dict:
+    return {"code": store.code, "name": store.name, "region": store.region, "is_competitor": store.is_competitor}

@@ -86,14 +86,13 @@ def describe_errors(form: forms.Form) -> None:
 # --- Reads --------------------------------------------------------------------------------------------
 
 
-def attach_counts(*, user, rows: list[dict], today: dt.date) -> None:
-    """``row["actions"] = {"open", "overdue"}`` for every comparison row (one query)."""
+def action_counts(*, user, today: dt.date) -> dict[str, dict]:
+    """``{store code: {"open", "overdue"}}`` of the stores the user follows (one query)."""
     from coaching.selectors import action_overview
 
-    counts = {row["code"]: row for row in action_overview(user=user, today=today)}
-    for row in rows:
-        known = counts.get(row["code"])
-        row["actions"] = {"open": known["open"], "overdue": known["overdue"]} if known else None
+    return {
+        row["code"]: {"open": row["open"], "overdue": row["overdue"]} for row in action_overview(user=user, today=today)
+    }
 
 
 def standards(store) -> list[tuple[str, str]]:
@@ -111,18 +110,18 @@ def standards(store) -> list[tuple[str, str]]:
     return [(key, value[0]) for key, value in sorted(seen.items(), key=lambda kv: (kv[1][1], kv[1][2], kv[0]))]
 
 
-def initial_for(*, weaknesses: list[dict], plan: str | None, today: dt.date) -> dict:
+def initial_for(*, weaknesses, plan: str | None, today: dt.date) -> dict:
     """The form prefilled from a weakest standard (``?plan=<key>``, else the weakest one)."""
-    chosen = next((item for item in weaknesses if item["key"] == plan), None)
+    chosen = next((item for item in weaknesses if item.key == plan), None)
     if chosen is None and weaknesses:
         chosen = weaknesses[0]
     initial = {"due_on": today + dt.timedelta(days=DEFAULT_DUE_DAYS), "client_key": uuid.uuid4()}
     if chosen is not None:
-        initial.update(item_key=chosen["key"], action=chosen["coaching_tip"] or "")
+        initial.update(item_key=chosen.key, action=chosen.coaching_tip or "")
     return initial
 
 
-def store_context(*, request, store, weaknesses: list[dict], form: ActionForm | None = None) -> dict:
+def store_context(*, request, store, weaknesses, form: ActionForm | None = None) -> dict:
     from coaching.models import ActionStatus
     from coaching.selectors import action_items
 

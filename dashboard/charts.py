@@ -12,6 +12,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from reports.selectors import StoreTrend
+
 
 @dataclass(frozen=True)
 class Scale:
@@ -52,18 +54,19 @@ COMPARISON_TOP = 28
 COMPARISON_BOTTOM = 12
 
 
-def comparison_chart(rows: list[dict], brand_mean: float | None) -> dict | None:
-    """Rows with a mean, in the order given; None when no store has one."""
-    rows = [row for row in rows if row.get("mean") is not None]
+def comparison_chart(rows: list, brand_mean: float | None) -> dict | None:
+    """Rows (``ComparisonRow``s, or rows reading through to them) with a mean, in the order given;
+    None when no store has one."""
+    rows = [row for row in rows if row.mean is not None]
     if not rows:
         return None
-    lo, hi = score_domain([row["ci_low"] if row.get("ci_low") is not None else row["mean"] for row in rows])
+    lo, hi = score_domain([row.ci_low if row.ci_low is not None else row.mean for row in rows])
     x = Scale(lo, hi, COMPARISON_LABEL + 10, COMPARISON_WIDTH - 20)
     height = COMPARISON_TOP + COMPARISON_ROW * len(rows) + COMPARISON_BOTTOM
     points = []
     for index, row in enumerate(rows):
         y = COMPARISON_TOP + COMPARISON_ROW * index + COMPARISON_ROW / 2
-        low, high = row.get("ci_low"), row.get("ci_high")
+        low, high = row.ci_low, row.ci_high
         points.append(
             {
                 "row": row,
@@ -71,7 +74,7 @@ def comparison_chart(rows: list[dict], brand_mean: float | None) -> dict | None:
                 "label_y": _n(y + 4),
                 "cap_top": _n(y - 5),
                 "cap_bottom": _n(y + 5),
-                "x": _n(x(row["mean"])),
+                "x": _n(x(row.mean)),
                 "x_low": _n(x(max(lo, low))) if low is not None else None,
                 "x_high": _n(x(min(hi, high))) if high is not None else None,
                 "band_y": _n(y - COMPARISON_ROW / 2),
@@ -122,18 +125,18 @@ def _path(points: list[tuple[float, float] | None]) -> str:
     return " ".join(parts)
 
 
-def trend_chart(trend: dict) -> dict | None:
+def trend_chart(trend: StoreTrend) -> dict | None:
     """From ``reports.selectors.store_trend``'s result; None without visits."""
-    visits = trend["visits"]
+    visits = trend.visits
     if not visits:
         return None
-    start, end = trend["period"]["start"], trend["period"]["end"]
+    start, end = trend.period.start, trend.period.end
     days = max((end - start).days, 1)
-    months = trend["months"]
-    region_months = trend["region"]["months"]
-    values = [float(v["score"]) for v in visits if v["score"] is not None]
-    values += [m["mean"] for m in months if m["mean"] is not None]
-    values += [m["mean"] for m in region_months if m["mean"] is not None]
+    months = trend.months
+    region_months = trend.region.months
+    values = [float(v.score) for v in visits if v.score is not None]
+    values += [m.mean for m in months if m.mean is not None]
+    values += [m.mean for m in region_months if m.mean is not None]
     lo, hi = score_domain(values)
     plot_bottom = TREND_HEIGHT - TREND_BOTTOM
     x = Scale(0, days, TREND_LEFT, TREND_WIDTH - TREND_RIGHT)
@@ -147,17 +150,13 @@ def trend_chart(trend: dict) -> dict | None:
         return min(max(first + dt.timedelta(days=14), start), end)
 
     points = [
-        {"visit": v, "x": _n(x_of(v["visited_on"])), "y": _n(y(float(v["score"])))}
-        for v in visits
-        if v["score"] is not None
+        {"visit": v, "x": _n(x_of(v.visited_on)), "y": _n(y(float(v.score)))} for v in visits if v.score is not None
     ]
-    month_points = [(x_of(mid_month(m["month"])), y(m["mean"])) if m["mean"] is not None else None for m in months]
-    region_points = [
-        (x_of(mid_month(m["month"])), y(m["mean"])) if m["mean"] is not None else None for m in region_months
-    ]
+    month_points = [(x_of(mid_month(m.month)), y(m.mean)) if m.mean is not None else None for m in months]
+    region_points = [(x_of(mid_month(m.month)), y(m.mean)) if m.mean is not None else None for m in region_months]
     ticks = []
     for index, month in enumerate(months):
-        first = max(_month_start(month["month"]), start)
+        first = max(_month_start(month.month), start)
         ticks.append(
             {
                 "date": first,

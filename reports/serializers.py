@@ -1,33 +1,109 @@
 """Response shapes of the report endpoints (read-only; they serialize what the selectors return).
 
+The selectors return frozen dataclasses (``reports.selectors``); every serializer here is a
+``ReportSerializer``, which reads a dataclass's attributes straight into the JSON-ready dict (keys
+in the dataclass's field order), instead of running each value through DRF's fields: the 500
+rows of a comparison would cost more than the rest of the request. The declared fields are what
+the OpenAPI schema documents; a dataclass and its serializer must have the same field names
+(checked the first time a pair meets).
+
 Nothing here has a field about an auditor, a planned visit or a visit's internal id: a visit is
 known by its opaque ``reference`` only.
 """
 
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
 from rest_framework import serializers
+
+_LEAF, _NESTED, _MANY = 0, 1, 2
+
+
+def _plain(value):
+    """A leaf value as JSON wants it: dates as ISO strings, decimals (scores) as decimal strings."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# A read-only serializer of a frozen dataclass that reads its attributes directly. Leaves go out as
+# they are (ints, floats, strings, booleans, None), dates as ISO strings, decimals as decimal
+# strings; a field that is another ReportSerializer (many=True: a list of them) shapes the
+# dataclass (or the sequence of dataclasses) held in that attribute. (A comment, not a docstring:
+# drf-spectacular would put a docstring into the schema of every subclass.)
+class ReportSerializer(serializers.Serializer):
+    _plans: dict[tuple[type, type], list[tuple[str, int, type | None]]] = {}
+
+    @classmethod
+    def _plan(cls, kind: type) -> list[tuple[str, int, type | None]]:
+        plan = ReportSerializer._plans.get((cls, kind))
+        if plan is None:
+            plan = ReportSerializer._plans[(cls, kind)] = cls._make_plan(kind)
+        return plan
+
+    @classmethod
+    def _make_plan(cls, kind: type) -> list[tuple[str, int, type | None]]:
+        declared = cls._declared_fields
+        names = [field.name for field in dataclasses.fields(kind)]
+        if set(names) != set(declared):
+            raise TypeError(f"{kind.__name__} does not have the fields of {cls.__name__}: {names} / {list(declared)}")
+        plan = []
+        for name in names:
+            field = declared[name]
+            if isinstance(field, serializers.ListSerializer):
+                plan.append((name, _MANY, type(field.child)))
+            elif isinstance(field, ReportSerializer):
+                plan.append((name, _NESTED, type(field)))
+            else:
+                plan.append((name, _LEAF, None))
+        return plan
+
+    @classmethod
+    def shape(cls, instance) -> dict:
+        """The JSON-ready dict of one dataclass instance."""
+        shaped = {}
+        for name, how, nested in cls._plan(type(instance)):
+            value = getattr(instance, name)
+            if value is None:
+                shaped[name] = None
+            elif how == _LEAF:
+                shaped[name] = _plain(value)
+            elif how == _NESTED:
+                shaped[name] = nested.shape(value)
+            else:
+                shaped[name] = [nested.shape(item) for item in value]
+        return shaped
+
+    def to_representation(self, instance):
+        return self.shape(instance)
 
 
 def _mean(**kwargs):
     return serializers.FloatField(allow_null=True, **kwargs)
 
 
-class ReportScorecardSerializer(serializers.Serializer):
+class ReportScorecardSerializer(ReportSerializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ReportRegionSerializer(serializers.Serializer):
+class ReportRegionSerializer(ReportSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ReportPeriodSerializer(serializers.Serializer):
+class ReportPeriodSerializer(ReportSerializer):
     start = serializers.DateField()
     end = serializers.DateField()
 
 
-class ReportChangeSerializer(serializers.Serializer):
+class ReportChangeSerializer(ReportSerializer):
     mean = _mean(help_text="Mean of the period.")
     visits = serializers.IntegerField()
     previous_mean = _mean(help_text="Mean of the previous period of equal length.")
@@ -39,21 +115,21 @@ class ReportChangeSerializer(serializers.Serializer):
 # --- Trend -------------------------------------------------------------------------------------
 
 
-class TrendStoreSerializer(serializers.Serializer):
+class TrendStoreSerializer(ReportSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     region = ReportRegionSerializer()
     is_competitor = serializers.BooleanField()
 
 
-class TrendVisitSerializer(serializers.Serializer):
+class TrendVisitSerializer(ReportSerializer):
     reference = serializers.CharField(help_text="The visit's opaque reference.")
     visited_on = serializers.DateField()
     score = serializers.DecimalField(max_digits=4, decimal_places=1)
     critical_failed = serializers.BooleanField()
 
 
-class TrendMonthSerializer(serializers.Serializer):
+class TrendMonthSerializer(ReportSerializer):
     month = serializers.CharField(help_text="YYYY-MM")
     visits = serializers.IntegerField()
     mean = _mean()
@@ -64,19 +140,19 @@ class TrendMonthSerializer(serializers.Serializer):
     moving_average_months = serializers.IntegerField(help_text="How many of those three months had visits.")
 
 
-class MonthMeanSerializer(serializers.Serializer):
+class MonthMeanSerializer(ReportSerializer):
     month = serializers.CharField(help_text="YYYY-MM")
     visits = serializers.IntegerField()
     mean = _mean()
 
 
-class TrendSectionSerializer(serializers.Serializer):
+class TrendSectionSerializer(ReportSerializer):
     key = serializers.CharField()
     title = serializers.CharField()
     months = MonthMeanSerializer(many=True)
 
 
-class TrendSlopeSerializer(serializers.Serializer):
+class TrendSlopeSerializer(ReportSerializer):
     points_per_month = _mean(help_text="Least-squares slope of score over visit date, points per month.")
     ci_low = _mean()
     ci_high = _mean()
@@ -84,7 +160,7 @@ class TrendSlopeSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_null=True, help_text="Why there is no slope (fewer than 3 visits, ...).")
 
 
-class BrandBenchmarkSerializer(serializers.Serializer):
+class BrandBenchmarkSerializer(ReportSerializer):
     months = MonthMeanSerializer(many=True)
     visits = serializers.IntegerField()
     mean = _mean()
@@ -95,7 +171,7 @@ class RegionBenchmarkSerializer(BrandBenchmarkSerializer):
     name = serializers.CharField()
 
 
-class StoreTrendSerializer(serializers.Serializer):
+class StoreTrendSerializer(ReportSerializer):
     store = TrendStoreSerializer()
     scorecard = ReportScorecardSerializer(allow_null=True)
     period = ReportPeriodSerializer()
@@ -111,19 +187,19 @@ class StoreTrendSerializer(serializers.Serializer):
 # --- Comparison --------------------------------------------------------------------------------
 
 
-class ReportSectionSerializer(serializers.Serializer):
+class ReportSectionSerializer(ReportSerializer):
     key = serializers.CharField()
     title = serializers.CharField()
 
 
-class WeakestSectionSerializer(serializers.Serializer):
+class WeakestSectionSerializer(ReportSerializer):
     key = serializers.CharField()
     title = serializers.CharField()
     mean = _mean()
     visits = serializers.IntegerField()
 
 
-class ComplaintFiguresSerializer(serializers.Serializer):
+class ComplaintFiguresSerializer(ReportSerializer):
     tests = serializers.IntegerField(help_text="Visits with a complaint test.")
     passed = serializers.IntegerField()
     pass_rate = _mean(help_text="passed / tests, 0-1.")
@@ -131,7 +207,7 @@ class ComplaintFiguresSerializer(serializers.Serializer):
     median_seconds = _mean(help_text="Median seconds to resolution over the timed tests.")
 
 
-class ComparisonRowSerializer(serializers.Serializer):
+class ComparisonRowSerializer(ReportSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     region = ReportRegionSerializer()
@@ -156,7 +232,7 @@ class ComparisonRowSerializer(serializers.Serializer):
     critical_failures = serializers.IntegerField()
 
 
-class ComparisonSummarySerializer(serializers.Serializer):
+class ComparisonSummarySerializer(ReportSerializer):
     stores = serializers.IntegerField()
     stores_ranked = serializers.IntegerField()
     visits = serializers.IntegerField()
@@ -166,7 +242,7 @@ class ComparisonSummarySerializer(serializers.Serializer):
     ci_high = _mean()
 
 
-class ComparisonSerializer(serializers.Serializer):
+class ComparisonSerializer(ReportSerializer):
     period = ReportPeriodSerializer()
     previous_period = ReportPeriodSerializer()
     region = ReportRegionSerializer(allow_null=True)
@@ -180,7 +256,7 @@ class ComparisonSerializer(serializers.Serializer):
 # --- Weak standards ------------------------------------------------------------------------------
 
 
-class WeaknessSerializer(serializers.Serializer):
+class WeaknessSerializer(ReportSerializer):
     key = serializers.CharField()
     prompt = serializers.CharField()
     coaching_tip = serializers.CharField(allow_blank=True)
@@ -193,12 +269,12 @@ class WeaknessSerializer(serializers.Serializer):
     region_fail_rate = _mean()
 
 
-class WeaknessStoreSerializer(serializers.Serializer):
+class WeaknessStoreSerializer(ReportSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class StoreWeaknessesSerializer(serializers.Serializer):
+class StoreWeaknessesSerializer(ReportSerializer):
     store = WeaknessStoreSerializer()
     region = ReportRegionSerializer()
     scorecard = ReportScorecardSerializer(allow_null=True)

@@ -15,6 +15,8 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
+from reports.selectors import StoreTrend
+
 STORE_COLOUR = "#b5121b"
 MONTH_COLOUR = "#1f2937"
 REGION_COLOUR = "#6b7280"
@@ -22,31 +24,31 @@ GRID_COLOUR = "#e5e7eb"
 RC = {"svg.fonttype": "path", "svg.hashsalt": "incognito", "font.family": "DejaVu Sans", "font.size": 8}
 
 
-def trend_svg(trend: dict, **size) -> str:
+def trend_svg(trend: StoreTrend, **size) -> str:
     buffer = io.StringIO()
     with matplotlib.rc_context(RC):
         _trend_figure(trend, **size).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
 
-def _trend_figure(trend: dict, *, width_cm: float = 17.0, height_cm: float = 6.5) -> Figure:
+def _trend_figure(trend: StoreTrend, *, width_cm: float = 17.0, height_cm: float = 6.5) -> Figure:
     """Every visit's score as a dot, the monthly mean as a line, the region's monthly mean dashed.
 
-    ``trend`` is ``reports.selectors.store_trend``'s result. A ``Figure`` is built directly (not
+    ``trend`` is ``reports.selectors.store_trend``'s result (a ``StoreTrend``). A ``Figure`` is built directly (not
     through pyplot) so nothing is kept in a global registry between renders.
     """
-    months = [row["month"] for row in trend["months"]]
+    months = [row.month for row in trend.months]
     index = {month: position for position, month in enumerate(months)}
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54))
         axes = figure.add_axes((0.06, 0.14, 0.92, 0.82))
         visits = [
-            (index[f"{visit['visited_on']:%Y-%m}"] + (visit["visited_on"].day - 1) / 31 - 0.5, float(visit["score"]))
-            for visit in trend["visits"]
-            if f"{visit['visited_on']:%Y-%m}" in index
+            (index[f"{visit.visited_on:%Y-%m}"] + (visit.visited_on.day - 1) / 31 - 0.5, float(visit.score))
+            for visit in trend.visits
+            if f"{visit.visited_on:%Y-%m}" in index
         ]
-        region = [(index[row["month"]], row["mean"]) for row in trend["region"]["months"] if row["mean"] is not None]
-        monthly = [(index[row["month"]], row["mean"]) for row in trend["months"] if row["mean"] is not None]
+        region = [(index[row.month], row.mean) for row in trend.region.months if row.mean is not None]
+        monthly = [(index[row.month], row.mean) for row in trend.months if row.mean is not None]
         if region:
             axes.plot(*zip(*region, strict=True), color=REGION_COLOUR, linestyle=(0, (4, 3)), linewidth=1.2)
         if visits:

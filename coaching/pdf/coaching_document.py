@@ -12,27 +12,19 @@ TEMPLATE = "coaching/coaching_report.html"
 PLAN_ROWS = 6
 
 
-def _percent(rate: float | None) -> float | None:
-    return None if rate is None else rate * 100
-
-
 def coaching_pdf(data: dict, *, language: str) -> RenderedPdf:
     trend = data["trend"]
-    weakest = [
-        {**row, "fail_percent": _percent(row["fail_rate"]), "region_fail_percent": _percent(row["region_fail_rate"])}
-        for row in data["weakest"]
-    ]
+    weakest = data["weakest"]
     latest, previous = data["latest"], data["previous"]
     context = {
         **data,
-        "weakest": weakest,
         # As an image, so the SVG is parsed as XML (its markers and glyphs are <use> references).
         "chart_uri": "data:image/svg+xml;base64," + base64.b64encode(trend_svg(trend).encode()).decode(),
-        "change": trend["change"],
-        "slope": trend["slope"],
-        "region_mean": trend["region"]["mean"],
-        "brand_mean": trend["brand"]["mean"],
-        "latest_change": float(latest["score"]) - float(previous["score"]) if latest and previous else None,
+        "change": trend.change,
+        "slope": trend.slope,
+        "region_mean": trend.region.mean,
+        "brand_mean": trend.brand.mean,
+        "latest_change": float(latest.score) - float(previous.score) if latest and previous else None,
         "blank_rows": range(max(0, PLAN_ROWS - len(weakest))),
     }
     return render_html(TEMPLATE, {**context, "ActionStatus": ActionStatus}, language=language)

@@ -33,10 +33,10 @@ from scorecards.models import ScorecardTemplate
 WEAKNESS_LIMIT = 5
 
 
-def _template_stub(scorecard: dict | None) -> ScorecardTemplate | None:
+def _template_stub(scorecard: selectors.Scorecard | None) -> ScorecardTemplate | None:
     if scorecard is None:
         return None
-    return ScorecardTemplate(pk=scorecard["id"], code=scorecard["code"], name=scorecard["name"])
+    return ScorecardTemplate(pk=scorecard.id, code=scorecard.code, name=scorecard.name)
 
 
 def store_context(request, code: str, *, dispute_form: DisputeForm | None = None, action_form=None):
@@ -61,15 +61,15 @@ def store_context(request, code: str, *, dispute_form: DisputeForm | None = None
         return context
     period = cleaned["period"]
     trend = selectors.store_trend(user=user, code=code, period=period, template=cleaned["scorecard"])
-    scorecard = trend["scorecard"]
+    scorecard = trend.scorecard
     template = _template_stub(scorecard)
     weaknesses = selectors.store_weaknesses(
         user=user, code=code, period=period, template=template, limit=WEAKNESS_LIMIT
     )
     sections, visits, disputes = [], [], []
     if scorecard is not None:
-        sections = dashboard_selectors.section_benchmark(store=store, period=period, template_id=scorecard["id"])
-        visits = dashboard_selectors.store_visits(user=user, store=store, period=period, template_id=scorecard["id"])
+        sections = dashboard_selectors.section_benchmark(store=store, period=period, template_id=scorecard.id)
+        visits = dashboard_selectors.store_visits(user=user, store=store, period=period, template_id=scorecard.id)
     daypart_labels, channel_labels = dict(Daypart.choices), dict(Channel.choices)
     for visit in visits:
         visit["daypart_label"] = daypart_labels.get(visit["daypart"], visit["daypart"])
@@ -86,8 +86,8 @@ def store_context(request, code: str, *, dispute_form: DisputeForm | None = None
         scorecard=scorecard,
         period=period,
         chart=charts.trend_chart(trend),
-        weaknesses=weaknesses["results"],
-        weakness_visits=weaknesses["visits"],
+        weaknesses=weaknesses.results,
+        weakness_visits=weaknesses.visits,
         sections=sections,
         visits=visits,
         can_dispute=can_dispute,
@@ -101,7 +101,7 @@ def store_context(request, code: str, *, dispute_form: DisputeForm | None = None
     )
     if actions.available():
         context.update(
-            actions.store_context(request=request, store=store, weaknesses=weaknesses["results"], form=action_form)
+            actions.store_context(request=request, store=store, weaknesses=weaknesses.results, form=action_form)
         )
     return context
 
