@@ -139,6 +139,15 @@ def scorecard_template_create(
     return template
 
 
+def scorecard_template_update(*, template: ScorecardTemplate, **changes) -> ScorecardTemplate:
+    """Rename or redescribe a template (its versions change through drafts). One save: no transaction."""
+    for name, value in changes.items():
+        setattr(template, name, value)
+    validated(template)
+    template.save()
+    return template
+
+
 @transaction.atomic
 def scorecard_version_create_draft(*, template: ScorecardTemplate, by: User | None = None) -> ScorecardVersion:
     """A new draft copied from the newest version; editing a published standard starts here."""
