@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import mixins, status, viewsets
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from backend.api.exceptions import api_field_names
@@ -97,10 +98,11 @@ class ServiceViewSetMixin:
         code = status_code(returned) if callable(status_code) else status_code
         if code == status.HTTP_201_CREATED and getattr(answered, "replayed", False):
             code = status.HTTP_200_OK
+        # What the caller may not see is not found (404), even just written (a service's bug).
         if refetch is True:
-            answered = self.get_queryset().get(pk=answered.pk)
+            answered = get_object_or_404(self.get_queryset(), pk=answered.pk)
         elif isinstance(refetch, QuerySet):
-            answered = refetch.get(pk=answered.pk)
+            answered = get_object_or_404(refetch, pk=answered.pk)
         elif callable(refetch):
             answered = refetch(answered)
         elif getattr(answered, "_prefetched_objects_cache", None):
