@@ -18,7 +18,7 @@ from audits.models import Assignment, PhotoStatus, Visit, VisitPhoto, VisitSecti
 from audits.services import assignments as assignment_services
 from audits.services import reviews
 from audits.services.photos import visit_photo_receive
-from backend.api.viewsets import ScopedViewSetMixin
+from backend.api.viewsets import ScopedViewSetMixin, ServiceViewSetMixin
 from branches.permissions import IsAuditor
 from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section, VersionStatus
 from scorecards.selectors import scorecard_version_list
@@ -40,7 +40,7 @@ SUBMISSION_EXAMPLE = {
 }
 
 
-class AuditorViewMixin(ScopedViewSetMixin):
+class AuditorViewMixin(ScopedViewSetMixin, ServiceViewSetMixin):
     permission_classes = [IsAuditor]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auditor"
@@ -60,19 +60,14 @@ class AuditorAssignmentViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: s.AssignmentOut}, summary="Accept an offered assignment")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        assignment = assignment_services.assignment_accept(assignment=self.get_object(), auditor=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+        return self.run_service(assignment_services.assignment_accept, on="assignment", user="auditor")
 
     @extend_schema(request=s.DeclineIn, responses={200: s.AssignmentOut}, summary="Decline, with a reason")
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        assignment = self.get_object()
-        body = s.DeclineIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        assignment = assignment_services.assignment_decline(
-            assignment=assignment, auditor=request.user, reason=body.validated_data["reason"]
+        return self.run_service(
+            assignment_services.assignment_decline, on="assignment", body=s.DeclineIn, user="auditor"
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
 
 class AuditorScorecardVersionViewSet(AuditorViewMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -165,22 +160,26 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def resubmit(self, request, uuid=None):
-        visit = self.get_object()
-        body = s.ResubmissionIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        visit, _created = reviews.visit_resubmit(
-            visit=visit,
-            auditor=request.user,
-            answers={
-                answer["item"]: audit_services.AnswerInput(
-                    value=answer["value"], not_applicable=answer["na"], comment=answer["comment"]
-                )
-                for answer in body.validated_data["answers"]
+        return self.run_service(
+            reviews.visit_resubmit,
+            on="visit",
+            body=s.ResubmissionIn,
+            user="auditor",
+            arguments=lambda data: {
+                "answers": {
+                    answer["item"]: audit_services.AnswerInput(
+                        value=answer["value"], not_applicable=answer["na"], comment=answer["comment"]
+                    )
+                    for answer in data["answers"]
+                },
+                "summary": data["summary"],
+                "fingerprint": audit_services.submission_fingerprint(_canonical(request.data)),
             },
-            summary=body.validated_data["summary"],
-            fingerprint=audit_services.submission_fingerprint(_canonical(request.data)),
+            result=lambda returned, _visit: returned[0],
+            # The receipt's own read (the visit is the caller's: get_object() has just found it).
+            refetch=_visit_queryset(),
+            output=s.VisitReceiptOut,
         )
-        return Response(s.VisitReceiptOut(_visit_queryset().get(pk=visit.pk)).data)
 
     @extend_schema(
         summary="Upload one photo of a visit (idempotent by photo uuid)",

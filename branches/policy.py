@@ -8,9 +8,9 @@ enforce even when a view forgot. A rule changes in one place, so the API, the da
 services cannot disagree.
 
 Each ``may_*`` function is one rule, a plain ``bool``; ``require()`` turns a refusal into
-Django's ``PermissionDenied`` (403 on every surface). Callers that answer a refusal as a 400
-(services whose admin actions report a ``ValidationError`` as a message) raise their own
-error from the same ``may_*`` answer.
+``backend.errors.Forbidden`` (403 on every surface; it is a Django ``PermissionDenied`` too).
+Callers that answer a refusal as a 400 (services whose admin actions report an
+``InvalidInput`` as a message) raise their own error from the same ``may_*`` answer.
 
 This module sits in the bottom app: it imports only Django and ``branches``. The objects of the
 apps above (visits, stores' action plans) are reached through their attributes and relations
@@ -20,10 +20,10 @@ and they are typed ``object`` so no upper app is named even for type checkers.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
+from branches.errors import Forbidden, InvalidInput
 from branches.models import Role
 
 # Everyone who reads results: the audit side and the store side, never auditors (who must not
@@ -153,14 +153,15 @@ def follows_action_plans(user: object) -> bool:
 
 
 def require(allowed: bool, message: str | Promise) -> None:
-    """Refuse with Django's ``PermissionDenied(message)`` (a 403) unless ``allowed``.
+    """Refuse with ``Forbidden(message)`` (a 403) unless ``allowed``.
 
     ``allowed`` is one of the ``may_*`` answers above; ``message`` is the caller's refusal,
-    unchanged from what it always said. (DRF answers a Django ``PermissionDenied`` with its own
-    403 text; the dashboard shows ``message``.)
+    unchanged from what it always said. (The API answers DRF's generic 403 text; the dashboard
+    shows ``message``. ``Forbidden`` is a Django ``PermissionDenied``, so Django's 403 page and
+    the admin answer it as they always have.)
     """
     if not allowed:
-        raise PermissionDenied(message)
+        raise Forbidden(message)
 
 
 def require_action_plan_writer(user: object, *, store: object) -> None:
@@ -172,6 +173,6 @@ def require_action_plan_writer(user: object, *, store: object) -> None:
     """
     require(_writes_for(user, store), ACTION_PLAN_WRITERS_ONLY)
     if not _has_action_plan(store):
-        raise ValidationError(
+        raise InvalidInput(
             {"store": gettext("Competitor stores are visited for benchmarking; they have no action plan.")}
         )

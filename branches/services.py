@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from backend.errors import InvalidInput, validated
 from branches.models import Region, Store
 
 TREE_FIELDS = ["path", "depth", "numchild"]
@@ -15,7 +15,7 @@ TREE_FIELDS = ["path", "depth", "numchild"]
 
 @transaction.atomic
 def region_create(*, code: str, name: str, parent: Region | None = None) -> Region:
-    Region(code=code, name=name).full_clean(exclude=TREE_FIELDS)
+    validated(Region(code=code, name=name), exclude=TREE_FIELDS)
     if parent is None:
         return Region.objects.add_root({"code": code, "name": name})
     return Region.objects.add_child(parent, {"code": code, "name": name})
@@ -34,11 +34,11 @@ def region_update(
     region = Region.objects.select_for_update().get(pk=region.pk)
     region.code = region.code if code is None else code
     region.name = region.name if name is None else name
-    region.full_clean(exclude=TREE_FIELDS)
+    validated(region, exclude=TREE_FIELDS)
     new_code, new_name = region.code, region.name
     if move:
         if parent is not None and parent.path.startswith(region.path):
-            raise ValidationError({"parent": _("A region cannot move below itself.")})
+            raise InvalidInput({"parent": _("A region cannot move below itself.")})
         if parent is None:
             first_root = Region.objects.get_root_nodes().first()
             if region.depth > 1:
@@ -97,7 +97,7 @@ def store_create(
         is_competitor=is_competitor,
         competitor_brand=competitor_brand,
     )
-    store.full_clean()
+    validated(store)
     store.save()
     return store
 
@@ -110,7 +110,7 @@ def store_update(*, store: Store, **changes) -> Store:
     store = Store.objects.select_for_update().get(pk=store.pk)
     for name, value in changes.items():
         setattr(store, name, value)
-    store.full_clean()
+    validated(store)
     store.save()
     return store
 

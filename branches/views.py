@@ -1,5 +1,4 @@
 from rest_framework import status
-from rest_framework.response import Response
 
 from backend.api.viewsets import ScopedModelViewSet
 from branches import selectors, services
@@ -21,24 +20,25 @@ class RegionViewSet(ScopedModelViewSet):
         return selectors.region_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        region = services.region_create(**serializer.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=region.pk)).data, status=status.HTTP_201_CREATED)
+        return self.run_service(
+            services.region_create, body=self.get_serializer_class(), user=None, status_code=status.HTTP_201_CREATED
+        )
 
     def update(self, request, *args, **kwargs):
-        region = self.get_object()
-        serializer = self.get_serializer(region, data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        region = services.region_update(
-            region=region,
-            code=data.get("code"),
-            name=data.get("name"),
-            parent=data.get("parent"),
-            move="parent" in data,
+        return self.run_service(
+            services.region_update,
+            on="region",
+            body=self.get_serializer_class(),
+            bind=True,
+            partial=kwargs.get("partial", False),
+            user=None,
+            arguments=lambda data: {
+                "code": data.get("code"),
+                "name": data.get("name"),
+                "parent": data.get("parent"),
+                "move": "parent" in data,
+            },
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=region.pk)).data)
 
 
 class StoreViewSet(ScopedModelViewSet):
@@ -53,14 +53,22 @@ class StoreViewSet(ScopedModelViewSet):
         return selectors.store_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        store = services.store_create(**serializer.validated_data)
-        return Response(self.get_serializer(store).data, status=status.HTTP_201_CREATED)
+        # Stores answer with what the service wrote (no re-read), as they always have.
+        return self.run_service(
+            services.store_create,
+            body=self.get_serializer_class(),
+            user=None,
+            refetch=False,
+            status_code=status.HTTP_201_CREATED,
+        )
 
     def update(self, request, *args, **kwargs):
-        store = self.get_object()
-        serializer = self.get_serializer(store, data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        store = services.store_update(store=store, **serializer.validated_data)
-        return Response(self.get_serializer(store).data)
+        return self.run_service(
+            services.store_update,
+            on="store",
+            body=self.get_serializer_class(),
+            bind=True,
+            partial=kwargs.get("partial", False),
+            user=None,
+            refetch=False,
+        )

@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from backend import clock
-from backend.api.viewsets import ScopedViewSetMixin
+from backend.api.viewsets import ScopedViewSetMixin, ServiceViewSetMixin
 from branches.models import Store
 from coaching import services
 from coaching.models import CoachingReport, ReportStatus
@@ -19,7 +19,19 @@ from coaching.report_serializers import CoachingReportRequestSerializer, Coachin
 from reports.permissions import REPORT_ERRORS, CanReadReports
 
 
-class CoachingReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+def _request_report(*, code: str, **options) -> tuple[CoachingReport, bool]:
+    try:
+        return services.coaching_report_request(code=code, **options)
+    except Store.DoesNotExist:
+        raise NotFound({"store": [f"No store {code} in your scope."]}) from None
+
+
+def _finished(report: CoachingReport) -> CoachingReport:
+    report.refresh_from_db()  # an inline run has finished by now
+    return report
+
+
+class CoachingReportViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Coaching PDF jobs: ask for one, watch its status, download it when done.
 
     ``POST`` answers 202 with a new job, or 200 with an existing one made from the same data.
@@ -42,22 +54,22 @@ class CoachingReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.
         },
     )
     def create(self, request, *args, **kwargs):
-        incoming = CoachingReportRequestSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        try:
-            report, created = services.coaching_report_request(
-                user=request.user,
-                code=data["store"],
-                start=data.get("start"),
-                end=data.get("end"),
-                language=data.get("language") or translation.get_language() or settings.LANGUAGE_CODE,
-                today=clock.today(),
-            )
-        except Store.DoesNotExist:
-            raise NotFound({"store": [f"No store {data['store']} in your scope."]}) from None
-        report.refresh_from_db()  # an inline run has finished by now
-        return Response(CoachingReportSerializer(report).data, status=202 if created else 200)
+        return self.run_service(
+            _request_report,
+            body=CoachingReportRequestSerializer,
+            user="user",
+            arguments=lambda data: {
+                "code": data["store"],
+                "start": data.get("start"),
+                "end": data.get("end"),
+                "language": data.get("language") or translation.get_language() or settings.LANGUAGE_CODE,
+                "today": clock.today(),
+            },
+            result=lambda returned, _target: returned[0],
+            refetch=_finished,
+            output=CoachingReportSerializer,
+            status_code=lambda returned: 202 if returned[1] else 200,
+        )
 
     @extend_schema(operation_id="reports_coaching_retrieve", responses={200: CoachingReportSerializer, **REPORT_ERRORS})
     def retrieve(self, request, *args, **kwargs):

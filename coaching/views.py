@@ -20,8 +20,7 @@ from rest_framework.response import Response
 from audits.serializers.planning import AssignmentSerializer
 from audits.views.planning import API_FIELDS
 from backend import clock
-from backend.api.exceptions import api_field_names
-from backend.api.viewsets import ScopedModelViewSet
+from backend.api.viewsets import ScopedModelViewSet, ServiceViewSetMixin
 from branches import policy
 from branches.permissions import IsHQAdmin
 from coaching import selectors, services
@@ -76,9 +75,6 @@ class ActionItemViewSet(ScopedModelViewSet):
     def scope(self, queryset):
         return selectors.action_items(user=self.request.user, today=clock.today())
 
-    def _output(self, item: ActionItem, status_code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status_code)
-
     @extend_schema(
         request=ActionItemCreateIn,
         responses={
@@ -93,10 +89,9 @@ class ActionItemViewSet(ScopedModelViewSet):
         summary="Commit the store to an action on one standard (idempotent by client_key)",
     )
     def create(self, request, *args, **kwargs):
-        body = ActionItemCreateIn(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        item = services.action_item_create(**body.validated_data, by=request.user)
-        return self._output(item, status.HTTP_200_OK if item.replayed else status.HTTP_201_CREATED)
+        return self.run_service(
+            services.action_item_create, body=ActionItemCreateIn, status_code=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         request=ActionItemUpdateIn,
@@ -109,17 +104,14 @@ class ActionItemViewSet(ScopedModelViewSet):
         summary="Reword an open action, change its owner or due date",
     )
     def partial_update(self, request, *args, **kwargs):
-        item = self.get_object()
-        body = ActionItemUpdateIn(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
-        return self._output(services.action_item_update(item=item, by=request.user, **body.validated_data))
+        return self.run_service(services.action_item_update, on="item", body=ActionItemUpdateIn, partial=True)
 
     @extend_schema(
         request=None, responses={200: ActionItemOut, 403: FORBIDDEN, 404: NOT_YOURS}, summary="Mark an action done"
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._output(services.action_item_complete(item=self.get_object(), by=request.user))
+        return self.run_service(services.action_item_complete, on="item")
 
     @extend_schema(
         request=None,
@@ -128,7 +120,7 @@ class ActionItemViewSet(ScopedModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._output(services.action_item_reopen(item=self.get_object(), by=request.user))
+        return self.run_service(services.action_item_reopen, on="item")
 
     @extend_schema(
         parameters=[OpenApiParameter("overdue", bool, description="Only stores with overdue actions.")],
@@ -145,7 +137,7 @@ class ActionItemViewSet(ScopedModelViewSet):
         return Response(ActionOverviewOut(rows, many=True).data)
 
 
-class FollowUpViewSet(viewsets.GenericViewSet):
+class FollowUpViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
     """HQ plans a visit to a store whose actions are overdue: an offered assignment."""
 
     permission_classes = [IsHQAdmin]
@@ -164,10 +156,13 @@ class FollowUpViewSet(viewsets.GenericViewSet):
         summary="Plan a follow-up visit for a store with overdue actions (HQ)",
     )
     def create(self, request, *args, **kwargs):
-        body = FollowUpIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        # Errors of the assignment name the model's "version"; the client sent "scorecard_version".
-        with api_field_names(API_FIELDS):
-            assignment = services.followup_visit_plan(**data, by=request.user)
-        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+        # The answer is the assignment as written: HQ's, outside this view's (absent) queryset.
+        return self.run_service(
+            services.followup_visit_plan,
+            body=FollowUpIn,
+            refetch=False,
+            output=AssignmentSerializer,
+            status_code=status.HTTP_201_CREATED,
+            # Errors of the assignment name the model's "version"; the client sent "scorecard_version".
+            field_names=API_FIELDS,
+        )

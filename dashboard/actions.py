@@ -16,7 +16,6 @@ import uuid
 
 from django import forms
 from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backend import clock
@@ -62,17 +61,6 @@ class FollowUpForm(forms.Form):
     window_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     window_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     daypart = forms.ChoiceField(label=_("Daypart"), choices=Daypart.choices)
-
-
-def add_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: by field where the form has it, else the form's."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def describe_errors(form: forms.Form) -> None:

@@ -1,7 +1,7 @@
 import nested_admin
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from backend.admin_messages import messages, report_refusal
+from backend.forms import refusal_messages
 from scorecards import services
 from scorecards.models import (
     ComplaintScenario,
@@ -121,10 +121,8 @@ class ScorecardTemplateAdmin(admin.ModelAdmin):
     def start_new_draft(self, request, queryset):
         drafts = []
         for template in queryset:
-            try:
+            with refusal_messages(self, request, template):
                 drafts.append(services.scorecard_version_create_draft(template=template, by=request.user))
-            except ValidationError as error:
-                report_refusal(self, request, template, error)
         for draft in drafts:
             self.message_user(
                 request,
@@ -290,10 +288,9 @@ class ScorecardVersionAdmin(nested_admin.NestedModelAdmin):
             self._publish(request, version)
 
     def _publish(self, request, version: ScorecardVersion) -> None:
-        try:
+        with refusal_messages(self, request, version) as refused:
             published = services.scorecard_version_publish(version=version, by=request.user)
-        except ValidationError as error:
-            report_refusal(self, request, version, error)
+        if refused:
             return
         self.message_user(request, _("Published %(version)s.") % {"version": published}, messages.SUCCESS)
 

@@ -22,27 +22,33 @@ class ScorecardTemplateViewSet(ScopedModelViewSet):
         return selectors.scorecard_template_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        template = services.scorecard_template_create(**serializer.validated_data, by=request.user)
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=template.pk)).data, status=status.HTTP_201_CREATED
+        return self.run_service(
+            services.scorecard_template_create, body=self.get_serializer_class(), status_code=status.HTTP_201_CREATED
         )
 
-    def perform_update(self, serializer):
-        instance = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
+    # Answered with the template as saved, as DRF's update always answered it (no re-read).
+    def update(self, request, *args, **kwargs):
+        return self.run_service(
+            services.scorecard_template_update,
+            on="template",
+            body=self.get_serializer_class(),
+            bind=True,
+            partial=kwargs.get("partial", False),
+            user=None,
+            refetch=False,
+        )
 
     @extend_schema(request=None, responses={201: ScorecardVersionSerializer})
     @action(detail=True, methods=["post"], url_path="new-draft", permission_classes=[IsHQAdmin])
     def new_draft(self, request, pk=None):
         """Start a new draft from the newest version: the way to change a published standard."""
-        draft = services.scorecard_version_create_draft(template=self.get_object(), by=request.user)
-        version = selectors.scorecard_version_list(user=request.user).get(pk=draft.pk)
-        return Response(ScorecardVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        return self.run_service(
+            services.scorecard_version_create_draft,
+            on="template",
+            refetch=selectors.scorecard_version_list(user=request.user),
+            output=ScorecardVersionSerializer,
+            status_code=status.HTTP_201_CREATED,
+        )
 
 
 class ScorecardVersionViewSet(ScopedModelViewSet):
@@ -64,21 +70,21 @@ class ScorecardVersionViewSet(ScopedModelViewSet):
         )
 
     def update(self, request, *args, **kwargs):
-        version = self.get_object()
-        serializer = self.get_serializer(version, data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        services.scorecard_version_replace_content(
-            version=version,
-            sections=data["sections"],
-            critical_cap=data.get("critical_cap"),
-            changelog=data.get("changelog"),
+        return self.run_service(
+            services.scorecard_version_replace_content,
+            on="version",
+            body=self.get_serializer_class(),
+            bind=True,
+            user=None,
+            arguments=lambda data: {
+                "sections": data["sections"],
+                "critical_cap": data.get("critical_cap"),
+                "changelog": data.get("changelog"),
+            },
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=version.pk)).data)
 
     @extend_schema(request=None, responses={200: ScorecardVersionSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsHQAdmin])
     def publish(self, request, pk=None):
         """Validate the whole draft and publish it; the refusal lists every problem."""
-        services.scorecard_version_publish(version=self.get_object(), by=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+        return self.run_service(services.scorecard_version_publish, on="version")

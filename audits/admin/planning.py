@@ -11,6 +11,7 @@ from audits.models import Assignment, AssignmentStatus, AuditorCertification, Au
 from audits.models.waves import wave_target_problems
 from audits.services import assignments as assignment_services
 from audits.services import waves as wave_services
+from backend.forms import refusal_messages
 from branches import policy
 from branches.admin import UserAdmin
 from branches.models import Role, User
@@ -206,10 +207,9 @@ class WaveAdmin(admin.ModelAdmin):
     @admin.action(description=_("Commit: offer the planned visits to auditors"))
     def commit(self, request, queryset):
         for wave in queryset:
-            try:
+            with refusal_messages(self, request, wave.name, one_line=True) as refused:
                 assignments = wave_services.wave_commit(wave=wave, by=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{wave.name}: {' '.join(error.messages)}", messages.ERROR)
+            if refused:
                 continue
             self.message_user(
                 request,

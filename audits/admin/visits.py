@@ -1,7 +1,6 @@
 """Admin for visits and disputes (read-only views of the field work)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,7 +16,7 @@ from audits.models import (
     VisitRevision,
     VisitSectionScore,
 )
-from backend.admin_messages import report_refusal
+from backend.forms import refusal_messages
 from branches import policy
 
 
@@ -209,12 +208,9 @@ class VisitAdmin(admin.ModelAdmin):
     def release(self, request, queryset):
         released = 0
         for visit in queryset:
-            try:
+            with refusal_messages(self, request, visit.reference) as refused:
                 audit_services.visit_release(visit=visit, by=request.user)
-            except ValidationError as error:
-                report_refusal(self, request, visit.reference, error)
-            else:
-                released += 1
+            released += not refused
         if released:
             self.message_user(
                 request,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audits.models import Assignment, AssignmentStatus
 from backend import clock
+from backend.errors import InvalidInput, validated
 from branches.models import Store, User
 
 REOFFERABLE = (AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED, AssignmentStatus.CANCELLED)
@@ -39,7 +39,7 @@ def assignment_create(
         notes=notes,
         created_by=by,
     )
-    assignment.full_clean()
+    validated(assignment)
     assignment.save()
     return assignment
 
@@ -53,7 +53,7 @@ def assignment_accept(*, assignment: Assignment, auditor: User) -> Assignment:
     with transaction.atomic():
         assignment = _locked(assignment)
         if assignment.auditor_id != auditor.pk:
-            raise ValidationError({"assignment": _("This assignment is not yours.")})
+            raise InvalidInput({"assignment": _("This assignment is not yours.")})
         if assignment.status == AssignmentStatus.ACCEPTED:
             return assignment
         if assignment.status == AssignmentStatus.OFFERED and assignment.is_past(clock.store_today(assignment.store)):
@@ -66,8 +66,8 @@ def assignment_accept(*, assignment: Assignment, auditor: User) -> Assignment:
             assignment.save(update_fields=["status", "responded_at"])
             return assignment
     if assignment.status == AssignmentStatus.EXPIRED:
-        raise ValidationError({"status": _("This assignment expired on %(d)s.") % {"d": assignment.window_end}})
-    raise ValidationError(
+        raise InvalidInput({"status": _("This assignment expired on %(d)s.") % {"d": assignment.window_end}})
+    raise InvalidInput(
         {
             "status": _("This assignment is %(s)s and can no longer be accepted.")
             % {"s": assignment.get_status_display().lower()}
@@ -79,11 +79,11 @@ def assignment_accept(*, assignment: Assignment, auditor: User) -> Assignment:
 def assignment_decline(*, assignment: Assignment, auditor: User, reason: str) -> Assignment:
     assignment = _locked(assignment)
     if assignment.auditor_id != auditor.pk:
-        raise ValidationError({"assignment": _("This assignment is not yours.")})
+        raise InvalidInput({"assignment": _("This assignment is not yours.")})
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why you decline, so HQ can re-plan the visit.")})
+        raise InvalidInput({"reason": _("Say why you decline, so HQ can re-plan the visit.")})
     if assignment.status not in (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED):
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "status": _("This assignment is %(s)s and can no longer be declined.")
                 % {"s": assignment.get_status_display().lower()}
@@ -101,7 +101,7 @@ def assignment_cancel(*, assignment: Assignment) -> Assignment:
     """HQ calls a planned visit off; a visit already made stays."""
     assignment = _locked(assignment)
     if assignment.status not in (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED):
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "status": _("This assignment is %(s)s and can no longer be cancelled.")
                 % {"s": assignment.get_status_display().lower()}
@@ -133,7 +133,7 @@ def assignment_reoffer(
         and getattr(getattr(assignment, "visit", None), "status", None) == VisitStatus.REJECTED
     )
     if assignment.status not in REOFFERABLE and not rejected:
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "status": _(
                     "Only a declined, expired or cancelled assignment, or one whose visit was rejected, "

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -44,10 +43,10 @@ REVIEWABLE = (VisitStatus.SUBMITTED, VisitStatus.IN_REVIEW)
 
 
 def _require_reviewer(user: User) -> None:
-    # A 400, not a 403: the admin's actions report a service's ValidationError as a message,
+    # A 400, not a 403: the admin's actions report a service's InvalidInput as a message,
     # and the API's IsReviewer (the same rule) has answered 403 before this is reached.
     if not policy.may_review(user):
-        raise ValidationError(_("Only reviewers and HQ review visits."))
+        raise InvalidInput(_("Only reviewers and HQ review visits."))
 
 
 def _locked(visit: Visit) -> Visit:
@@ -56,7 +55,7 @@ def _locked(visit: Visit) -> Visit:
 
 def _require_status(visit: Visit, allowed, action: str) -> None:
     if visit.status not in allowed:
-        raise ValidationError(
+        raise InvalidInput(
             {"status": _("A %(s)s visit cannot be %(a)s.") % {"s": visit.get_status_display().lower(), "a": action}}
         )
 
@@ -80,7 +79,7 @@ def visit_return(*, visit: Visit, by: User, note: str, item_comments: Mapping[st
     visit = _locked(visit)
     _require_status(visit, REVIEWABLE, _("returned"))
     if not note.strip() and not item_comments:
-        raise ValidationError({"note": _("Tell the auditor what to fix.")})
+        raise InvalidInput({"note": _("Tell the auditor what to fix.")})
     items = {item.key: item for item in Item.objects.filter(section__version=visit.version_id)}
     unknown = sorted(set(item_comments) - set(items))
     if unknown:
@@ -106,7 +105,7 @@ def visit_reject(*, visit: Visit, by: User, reason: str) -> Visit:
     visit = _locked(visit)
     _require_status(visit, (*REVIEWABLE, VisitStatus.RETURNED), _("rejected"))
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the visit is rejected.")})
+        raise InvalidInput({"reason": _("Say why the visit is rejected.")})
     visit.status = VisitStatus.REJECTED
     visit.rejection_reason = reason.strip()
     visit.reviewer = by
@@ -177,7 +176,7 @@ def visit_amend_answer(
     visit = _locked(visit)
     _require_status(visit, (*REVIEWABLE, VisitStatus.RELEASED), _("amended"))
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the answer is amended.")})
+        raise InvalidInput({"reason": _("Say why the answer is amended.")})
     answers = _current_answers(visit)
     item = Item.objects.filter(section__version=visit.version_id, key=item_key).first()
     if item is None:
@@ -213,7 +212,7 @@ def visit_resubmit(
     """
     visit = _locked(visit)
     if visit.auditor_id != auditor.pk:
-        raise ValidationError({"visit": _("This visit is not yours.")})
+        raise InvalidInput({"visit": _("This visit is not yours.")})
     if visit.status != VisitStatus.RETURNED:
         if visit.submission_fingerprint == fingerprint and visit.revision > 1:
             return visit, False
@@ -278,7 +277,7 @@ def dispute_open(
     ``client_key``. The returned dispute's ``replayed`` is True when an earlier call stored it.
     """
     if not policy.may_open_dispute(by, visit=visit):
-        raise ValidationError({"visit": _("Only the store's manager may dispute its visits.")})
+        raise InvalidInput({"visit": _("Only the store's manager may dispute its visits.")})
     fingerprint = ""
     if client_key is not None:
         fingerprint = idempotency.fingerprint(
@@ -297,7 +296,7 @@ def dispute_open(
             client_key=client_key,
             fingerprint=fingerprint,
         )
-    except ValidationError:
+    except InvalidInput:
         # A concurrent retry with this key may have committed first (its open dispute, or its
         # insert, is what refused this one): then it is the first result.
         stored = None if client_key is None else _dispute_under_key(by=by, client_key=client_key)
@@ -317,21 +316,21 @@ def _dispute_store(
     fingerprint: str,
 ) -> Dispute:
     if visit.status != VisitStatus.RELEASED:
-        raise ValidationError({"visit": _("Only released visits can be disputed.")})
+        raise InvalidInput({"visit": _("Only released visits can be disputed.")})
     if clock.now() > visit.released_at + dispute_window():
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "visit": _("The %(d)d-day dispute window closed on %(when)s.")
                 % {"d": dispute_window().days, "when": (visit.released_at + dispute_window()).date()}
             }
         )
     if not reason.strip():
-        raise ValidationError({"reason": _("Say what is wrong with this item.")})
+        raise InvalidInput({"reason": _("Say what is wrong with this item.")})
     item = Item.objects.filter(section__version=visit.version_id, key=item_key).first()
     if item is None:
         raise InvalidInput({"item": _("“%(k)s” is not an item of this visit's scorecard.") % {"k": item_key}})
     if Dispute.objects.filter(visit=visit, item=item, status=DisputeStatus.OPEN).exists():
-        raise ValidationError({"item": _("This item already has an open dispute.")})
+        raise InvalidInput({"item": _("This item already has an open dispute.")})
     dispute = Dispute(
         visit=visit,
         item=item,
@@ -348,7 +347,7 @@ def _dispute_store(
             dispute.save()
     except IntegrityError:
         # A concurrent request opened one on this item first (or with this key: the caller replays it).
-        raise ValidationError({"item": _("This item already has an open dispute.")}) from None
+        raise InvalidInput({"item": _("This item already has an open dispute.")}) from None
     dispute.replayed = False
     return dispute
 
@@ -359,9 +358,9 @@ def dispute_resolve(*, dispute: Dispute, by: User, note: str, amended_answer: An
     _require_reviewer(by)
     dispute = Dispute.objects.select_for_update(of=("self",)).select_related("item", "visit").get(pk=dispute.pk)
     if dispute.status != DisputeStatus.OPEN:
-        raise ValidationError({"status": _("This dispute is already settled.")})
+        raise InvalidInput({"status": _("This dispute is already settled.")})
     if not note.strip():
-        raise ValidationError({"note": _("Explain the decision to the store.")})
+        raise InvalidInput({"note": _("Explain the decision to the store.")})
     if amended_answer is not None:
         visit_amend_answer(
             visit=dispute.visit,

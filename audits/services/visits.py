@@ -7,13 +7,12 @@ import uuid as uuid_module
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audits.models import Answer, Visit, VisitSectionScore, VisitStatus
 from backend import clock
-from backend.errors import InvalidInput
+from backend.errors import InvalidInput, validated
 from branches import policy
 from branches.models import Store, User
 from scorecards import scoring
@@ -180,7 +179,8 @@ def visit_record(
         visit.complaint_transcript = complaint.transcript
         visit.complaint_score = complaint_score.score
         visit.complaint_passed = complaint_score.passed
-    visit.full_clean(
+    validated(
+        visit,
         exclude=["store", "version", "auditor", "complaint_scenario", "assignment"],
         validate_unique=False,
         validate_constraints=False,  # checked above; the database enforces them too
@@ -197,9 +197,9 @@ def visit_release(*, visit: Visit, by: User) -> Visit:
     """A reviewer approves a visit; from now on it counts outside HQ."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if not policy.may_review(by):  # a 400, like every review step (``reviews._require_reviewer``)
-        raise ValidationError(_("Only reviewers and HQ release visits."))
+        raise InvalidInput(_("Only reviewers and HQ release visits."))
     if visit.status not in (VisitStatus.SUBMITTED, VisitStatus.IN_REVIEW):
-        raise ValidationError(_("A %(s)s visit cannot be released.") % {"s": visit.get_status_display()})
+        raise InvalidInput(_("A %(s)s visit cannot be released.") % {"s": visit.get_status_display()})
     visit.status = VisitStatus.RELEASED
     visit.released_at = clock.now()
     visit.released_by = by

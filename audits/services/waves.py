@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from audits.models import Assignment, AssignmentStatus, Wave, WaveAssignment, Wa
 from audits.models.waves import wave_target_problems
 from audits.planning import Plan, plan_wave
 from backend import clock
+from backend.errors import InvalidInput, validated
 from branches.models import Region, Store, User
 
 WAVE_FIELDS = (
@@ -34,9 +34,9 @@ def _validate_wave(wave: Wave, *, stores, regions, scenarios) -> None:
     """The model's rules and the many-to-many choices, all problems at once."""
     errors: dict[str, list] = {}
     try:
-        wave.full_clean(exclude=["created_by", "committed_by"])
-    except ValidationError as error:
-        errors.update(error.message_dict)
+        validated(wave, exclude=["created_by", "committed_by"])
+    except InvalidInput as error:
+        errors.update(error.errors)
     targets = wave_target_problems(
         stores=stores,
         regions=regions,
@@ -46,7 +46,7 @@ def _validate_wave(wave: Wave, *, stores, regions, scenarios) -> None:
     for field, messages in targets.items():
         errors.setdefault(field, []).extend(messages)
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
 
 
 @transaction.atomic
@@ -89,7 +89,7 @@ def wave_create(
 
 def _refuse_committed(wave: Wave) -> None:
     if wave.is_committed:
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "status": _("This wave was committed on %(when)s; its assignments exist and it can no longer change.")
                 % {"when": wave.committed_at.astimezone(clock.zone()).strftime("%Y-%m-%d %H:%M")}
@@ -131,10 +131,10 @@ def wave_commit(*, wave: Wave, by: User) -> list[Assignment]:
     wave = Wave.objects.select_for_update(of=("self",)).select_related("version").get(pk=wave.pk)
     _refuse_committed(wave)
     # The version may have been retired, or a store closed, since the wave was drafted.
-    wave.full_clean(exclude=["created_by", "committed_by"])
+    validated(wave, exclude=["created_by", "committed_by"])
     plan = wave_preview(wave=wave)
     if not plan.slots:
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "stores": _("No visit of this wave can be planned, so there is nothing to commit (%(n)d unfilled).")
                 % {"n": len(plan.unfilled)}

@@ -4,8 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.response import Response
+from rest_framework.exceptions import NotFound, PermissionDenied
 
 from audits.filters import VisitFilter
 from audits.models import Answer, AnswerAmendment, Dispute, ReviewComment, Visit, VisitPhoto, VisitSectionScore
@@ -14,7 +13,7 @@ from audits.serializers import reviews as rs
 from audits.services import reviews
 from audits.services.visits import AnswerInput, visit_release
 from backend.api.parsers import FormParser, JSONParser, MultiPartParser
-from backend.api.viewsets import ScopedViewSetMixin
+from backend.api.viewsets import ScopedViewSetMixin, ServiceViewSetMixin
 from branches import policy
 from branches.permissions import IsReviewer
 
@@ -23,7 +22,7 @@ from branches.permissions import IsReviewer
     list=extend_schema(summary="The review queue (filter status=submitted,in_review)"),
     retrieve=extend_schema(summary="A visit with everything a reviewer needs"),
 )
-class ReviewVisitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ReviewVisitViewSet(ScopedViewSetMixin, ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsReviewer]
     serializer_class = rs.ReviewVisitSerializer
     queryset = Visit.objects.all()
@@ -43,60 +42,53 @@ class ReviewVisitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             )
         )
 
-    def _respond(self, visit):
-        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
-
     @extend_schema(request=None, responses=rs.ReviewVisitSerializer, summary="Take a submitted visit into review")
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._respond(reviews.visit_review_start(visit=self.get_object(), by=request.user))
+        return self.run_service(reviews.visit_review_start, on="visit")
 
     @extend_schema(request=None, responses=rs.ReviewVisitSerializer, summary="Release: from now on it counts")
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
-        return self._respond(visit_release(visit=self.get_object(), by=request.user))
+        return self.run_service(visit_release, on="visit")
 
     @extend_schema(request=rs.ReturnIn, responses=rs.ReviewVisitSerializer, summary="Return to the auditor")
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_auditor(self, request, pk=None):
-        visit = self.get_object()
-        body = rs.ReturnIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        return self._respond(
-            reviews.visit_return(visit=visit, by=request.user, note=data["note"], item_comments=data["items"])
+        return self.run_service(
+            reviews.visit_return,
+            on="visit",
+            body=rs.ReturnIn,
+            arguments=lambda data: {"note": data["note"], "item_comments": data["items"]},
         )
 
     @extend_schema(request=rs.ReasonIn, responses=rs.ReviewVisitSerializer, summary="Reject: it will not count")
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        visit = self.get_object()
-        body = rs.ReasonIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._respond(reviews.visit_reject(visit=visit, by=request.user, reason=body.validated_data["reason"]))
+        return self.run_service(reviews.visit_reject, on="visit", body=rs.ReasonIn)
 
     @extend_schema(request=rs.AmendIn, responses=rs.ReviewVisitSerializer, summary="Amend one answer, with a reason")
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
-        visit = self.get_object()
-        body = rs.AmendIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        reviews.visit_amend_answer(
-            visit=visit,
-            item_key=data["item"],
-            answer=AnswerInput(value=data.get("value"), not_applicable=data["na"]),
-            reason=data["reason"],
-            by=request.user,
+        return self.run_service(
+            reviews.visit_amend_answer,
+            on="visit",
+            body=rs.AmendIn,
+            arguments=lambda data: {
+                "item_key": data["item"],
+                "answer": AnswerInput(value=data.get("value"), not_applicable=data["na"]),
+                "reason": data["reason"],
+            },
+            # The service answers the amendment; the reviewer is shown the visit it changed.
+            result=lambda _amendment, visit: visit,
         )
-        return self._respond(visit)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Disputes of the stores the caller may see"),
     retrieve=extend_schema(summary="One dispute and its outcome"),
 )
-class DisputeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DisputeViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = rs.DisputeSerializer
     queryset = Dispute.objects.select_related("visit__store", "item")
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -115,35 +107,37 @@ class DisputeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         # DRF's PermissionDenied keeps the message in the 403's body (Django's would not).
         if not policy.may_open_dispute(request.user):
             raise PermissionDenied("Only store managers open disputes.")
-        body = rs.DisputeIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        return self.run_service(
+            reviews.dispute_open,
+            body=rs.DisputeIn,
+            arguments=lambda data: {
+                "visit": self._visible_visit(data["visit"]),
+                "item_key": data["item"],
+                "reason": data["reason"],
+                "photo": data.get("photo"),
+                "client_key": data.get("client_key"),
+            },
+            status_code=status.HTTP_201_CREATED,
+        )
+
+    def _visible_visit(self, pk) -> Visit:
         # The visit must be one the caller can see: someone else's is simply not found.
-        visit = Visit.objects.visible_to(request.user).filter(pk=data["visit"]).first()
+        visit = Visit.objects.visible_to(self.request.user).filter(pk=pk).first()
         if visit is None:
-            return Response({"visit": ["No released visit of your stores has this id."]}, status=404)
-        dispute = reviews.dispute_open(
-            visit=visit,
-            item_key=data["item"],
-            reason=data["reason"],
-            by=request.user,
-            photo=data.get("photo"),
-            client_key=data.get("client_key"),
-        )
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=dispute.pk)).data,
-            status=status.HTTP_200_OK if dispute.replayed else status.HTTP_201_CREATED,
-        )
+            raise NotFound({"visit": ["No released visit of your stores has this id."]})
+        return visit
 
     @extend_schema(request=rs.ResolveIn, responses=rs.DisputeSerializer, summary="Uphold or amend (reviewers)")
     @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
     def resolve(self, request, pk=None):
-        dispute = self.get_object()
-        body = rs.ResolveIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        amended = None
-        if data["outcome"] == "amended":
-            amended = AnswerInput(value=data.get("value"), not_applicable=data["na"])
-        dispute = reviews.dispute_resolve(dispute=dispute, by=request.user, note=data["note"], amended_answer=amended)
-        return Response(self.get_serializer(self.get_queryset().get(pk=dispute.pk)).data)
+        return self.run_service(
+            reviews.dispute_resolve,
+            on="dispute",
+            body=rs.ResolveIn,
+            arguments=lambda data: {
+                "note": data["note"],
+                "amended_answer": AnswerInput(value=data.get("value"), not_applicable=data["na"])
+                if data["outcome"] == "amended"
+                else None,
+            },
+        )

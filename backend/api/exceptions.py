@@ -1,4 +1,10 @@
-"""Turn domain errors into clear 4xx responses that name the field and the reason."""
+"""The API's one adapter from domain errors to clear 4xx responses that name the field and the reason.
+
+Services raise :class:`backend.errors.DomainError` subclasses; this handler answers each with
+its status and a body in DRF's shapes. Django's ``ValidationError`` (model code: ``clean()``,
+``save()`` guards) and ``ProtectedError`` are mapped too, for what reaches a view without a
+service in between.
+"""
 
 from contextlib import contextmanager
 
@@ -8,24 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from backend.errors import Conflict, InvalidInput
-
-
-def _detail(error: DjangoValidationError):
-    """Django's ValidationError as DRF detail, keeping nesting (answers by item key)."""
-    if not hasattr(error, "error_dict"):
-        return {"non_field_errors": error.messages}
-    return {field: _field_detail(errors) for field, errors in error.error_dict.items()}
-
-
-def _field_detail(errors: list[DjangoValidationError]):
-    nested = [error for error in errors if hasattr(error, "error_dict")]
-    if nested:
-        merged: dict = {}
-        for error in nested:
-            merged.update(_detail(error))
-        return merged
-    return [message for error in errors for message in error.messages]
+from backend.errors import Conflict, Forbidden, InvalidInput, reasons_of
 
 
 def _as_lists(errors):
@@ -42,8 +31,11 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, InvalidInput):
         exc = exceptions.ValidationError(detail=_as_lists(exc.errors))
+    elif isinstance(exc, Forbidden):
+        # DRF's generic 403 text, as for Django's PermissionDenied: the message is the page's.
+        exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(detail=_detail(exc))
+        exc = exceptions.ValidationError(detail=reasons_of(exc))
     elif isinstance(exc, ProtectedError):
         return Response(
             {"detail": "This object is still referenced (e.g. by visits) and cannot be deleted."},
@@ -57,6 +49,8 @@ def api_field_names(renames: dict[str, str]):
     """Errors from the model name its fields; the 400 must name the fields the client sent."""
     try:
         yield
+    except InvalidInput as error:
+        raise InvalidInput({renames.get(field, field): errors for field, errors in error.errors.items()}) from None
     except DjangoValidationError as error:
         if not hasattr(error, "error_dict"):
             raise

@@ -1,8 +1,8 @@
 """Writes for action plans, and HQ's follow-up visits for stores whose actions are overdue.
 
-Keyword-only, atomic, validated with ``full_clean``. Bad input raises Django's
-``ValidationError`` keyed by field (the API answers 400 naming the field); a caller who may not
-write raises ``PermissionDenied`` (403). Who writes a store's action plan is
+Keyword-only, atomic, validated with ``full_clean``. Bad input raises ``InvalidInput`` keyed
+by field (the API answers 400 naming the field); a caller who may not write raises
+``Forbidden`` (403). Who writes a store's action plan is
 ``branches.policy.may_write_action_plan`` (the store's own store managers and HQ admins, and
 nobody for a competitor store), enforced here before anything else whoever the caller is.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from audits.planning import plan_wave
 from audits.selectors import single_visit_plan_request
 from audits.services import assignments as assignment_services
 from backend import clock, idempotency
+from backend.errors import InvalidInput, validated
 from branches import policy
 from branches.dayparts import Daypart
 from branches.models import Store, User
@@ -34,7 +34,7 @@ FOLLOWUP_LOCKOUT_DAYS = Wave._meta.get_field("rotation_lockout_days").default
 
 def _require_future_due_date(store: Store, due_on: dt.date) -> None:
     if due_on < clock.store_today(store):
-        raise ValidationError({"due_on": _("The due date cannot be in the past.")})
+        raise InvalidInput({"due_on": _("The due date cannot be in the past.")})
 
 
 def _locked(item: ActionItem) -> ActionItem:
@@ -80,7 +80,7 @@ def action_item_create(
         if stored is not None:
             return _replayed(stored, fingerprint)
     if not store.active:
-        raise ValidationError({"store": _("This store is closed; it needs no new actions.")})
+        raise InvalidInput({"store": _("This store is closed; it needs no new actions.")})
     _require_future_due_date(store, due_on)
     item = ActionItem(
         store=store,
@@ -95,7 +95,7 @@ def action_item_create(
     # The standard is not input: clean() copies it from the scorecard item named by item_key
     # (and names item_key when there is no such item), so its blank value must not be reported.
     # The key's uniqueness is the database's to enforce (below), so a concurrent retry replays.
-    item.full_clean(exclude=["standard", "client_key"])
+    validated(item, exclude=["standard", "client_key"])
     try:
         with transaction.atomic():
             item.save()
@@ -123,12 +123,12 @@ def action_item_update(*, item: ActionItem, by: User, **fields) -> ActionItem:
     item = _locked(item)
     policy.require_action_plan_writer(by, store=item.store)
     if item.is_done:
-        raise ValidationError({"status": _("This action is done; reopen it to change it.")})
+        raise InvalidInput({"status": _("This action is done; reopen it to change it.")})
     if "due_on" in fields and fields["due_on"] != item.due_on:
         _require_future_due_date(item.store, fields["due_on"])
     for name, value in fields.items():
         setattr(item, name, value.strip() if isinstance(value, str) else value)
-    item.full_clean()
+    validated(item)
     item.save()
     return item
 
@@ -142,7 +142,7 @@ def action_item_complete(*, item: ActionItem, by: User) -> ActionItem:
         return item
     item.status = ActionStatus.DONE
     item.done_at = clock.now()
-    item.full_clean()
+    validated(item)
     item.save(update_fields=["status", "done_at", "updated_at"])
     return item
 
@@ -156,7 +156,7 @@ def action_item_reopen(*, item: ActionItem, by: User) -> ActionItem:
         return item
     item.status = ActionStatus.OPEN
     item.done_at = None
-    item.full_clean()
+    validated(item)
     item.save(update_fields=["status", "done_at", "updated_at"])
     return item
 
@@ -173,7 +173,7 @@ def _followup_version(store: Store) -> ScorecardVersion:
         .first()
     )
     if version is None:
-        raise ValidationError(
+        raise InvalidInput(
             {"scorecard_version": _("The store has no visit on a published scorecard; choose a scorecard version.")}
         )
     return version
@@ -191,7 +191,7 @@ def _validate_window(store: Store, window_start: dt.date, window_end: dt.date, d
         # Like every wave window: auditors' capacity is counted per calendar month.
         errors["window_end"] = _("A follow-up window lies within one calendar month.")
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
 
 
 def _refuse_double_booking(store: Store, window_start: dt.date, window_end: dt.date) -> None:
@@ -207,7 +207,7 @@ def _refuse_double_booking(store: Store, window_start: dt.date, window_end: dt.d
         .first()
     )
     if planned is not None:
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "window_start": _("A visit is already planned for this store from %(start)s to %(end)s (#%(id)d).")
                 % {"start": planned.window_start, "end": planned.window_end, "id": planned.pk}
@@ -236,7 +236,7 @@ def _eligible_auditor(
     )
     if not plan.slots:
         reason = plan.unfilled[0].reason
-        raise ValidationError({"auditor": _("No auditor can make this visit: %(reason)s.") % {"reason": reason}})
+        raise InvalidInput({"auditor": _("No auditor can make this visit: %(reason)s.") % {"reason": reason}})
     return User.objects.get(pk=plan.slots[0].auditor_id)
 
 
@@ -265,7 +265,7 @@ def followup_visit_plan(
     """
     policy.require(policy.may_plan_follow_up(by), _("Only HQ plans visits."))
     if not ActionItem.objects.filter(store=store).overdue(clock.store_today(store)).exists():
-        raise ValidationError({"store": _("This store has no overdue action to follow up.")})
+        raise InvalidInput({"store": _("This store has no overdue action to follow up.")})
     _validate_window(store, window_start, window_end, daypart)
     _refuse_double_booking(store, window_start, window_end)
     version = version or _followup_version(store)

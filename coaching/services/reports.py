@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from backend import clock
-from backend.errors import InvalidInput
+from backend.errors import InvalidInput, validated
 from branches.models import Store
 from coaching.models import CoachingReport, ReportStatus
 from coaching.report_data import coaching_fingerprint, coaching_report_data
@@ -98,7 +98,7 @@ def coaching_report_request(
         fingerprint=fingerprint,
         requested_by=user,
     )
-    report.full_clean()
+    validated(report)
     report.save()
     if enqueue:
         transaction.on_commit(functools.partial(dispatch, report.pk))
@@ -131,7 +131,7 @@ def coaching_report_render(*, report_id) -> CoachingReport:
         report.byte_size = len(pdf.content)
         report.status = ReportStatus.DONE
         report.finished_at = clock.now()
-        report.full_clean()
+        validated(report)
         report.save()
     return report
 

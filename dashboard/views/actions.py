@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backend import clock
 from backend.errors import Conflict
+from backend.forms import refusal_onto
 from branches import policy
 from branches.models import Store
 from dashboard import actions
@@ -50,11 +50,9 @@ def action_create(request, code):
     form = actions.ActionForm(request.POST, standards=standards)
     status = 400
     if form.is_valid():
-        try:
+        with refusal_onto(form) as refused:
             coaching_services.action_item_create(store=store, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            actions.add_errors(form, error)
-        except Conflict:
+        if isinstance(refused.error, Conflict):
             # This form was sent before with other values (e.g. edited after going back).
             form = actions.ActionForm.resent(
                 request.POST,
@@ -65,7 +63,7 @@ def action_create(request, code):
                 ),
             )
             status = 409
-        else:
+        elif not refused:
             # A double-submitted form lands here twice; the second time nothing new was stored.
             messages.success(request, _("The action was added to the plan."))
             return _back_to_plan(request, code)
@@ -81,7 +79,7 @@ def _action_change(request, code, pk, change):
     item = action_items(user=request.user, store=store).filter(pk=pk).first()
     if item is None:
         raise Http404
-    change(item=item, by=request.user)  # PermissionDenied (403) for readers such as regional managers
+    change(item=item, by=request.user)  # Forbidden, a PermissionDenied (403), for readers such as regional managers
     return _back_to_plan(request, code)
 
 
@@ -144,11 +142,9 @@ def follow_up_create(request, code):
     store = _store_or_404(request.user, code)
     form = actions.FollowUpForm(request.POST, prefix=code)
     if form.is_valid():
-        try:
+        with refusal_onto(form) as refused:
             assignment = coaching_services.followup_visit_plan(store=store, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            actions.add_errors(form, error)
-        else:
+        if not refused:
             messages.success(
                 request,
                 _("Follow-up visit offered for %(store)s (assignment #%(id)s).")

@@ -2,6 +2,7 @@
 
 from scorecards.services.versions import (
     scorecard_template_create,
+    scorecard_template_update,
     scorecard_version_create_draft,
     scorecard_version_problems,
     scorecard_version_publish,
@@ -10,6 +11,7 @@ from scorecards.services.versions import (
 
 __all__ = [
     "scorecard_template_create",
+    "scorecard_template_update",
     "scorecard_version_create_draft",
     "scorecard_version_problems",
     "scorecard_version_publish",

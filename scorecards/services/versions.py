@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from backend import clock
+from backend.errors import InvalidInput, validated
 from branches.models import User
 from scorecards import scoring
 from scorecards.models import (
@@ -113,10 +113,10 @@ def _band_problems(label: str, bands: list[NumericBand], max_points) -> list[str
 def scorecard_version_publish(*, version: ScorecardVersion, by: User) -> ScorecardVersion:
     version = ScorecardVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be published; this version is %(s)s.") % {"s": version.status})
+        raise InvalidInput(_("Only a draft can be published; this version is %(s)s.") % {"s": version.status})
     problems = scorecard_version_problems(version)
     if problems:
-        raise ValidationError(problems, code="not_publishable")
+        raise InvalidInput(problems)
     # The newest published version takes over; the one before it stays readable as retired history.
     ScorecardVersion.objects.filter(template=version.template, status=VersionStatus.PUBLISHED).update(
         status=VersionStatus.RETIRED
@@ -133,9 +133,18 @@ def scorecard_template_create(
     *, code: str, name: str, description: str = "", by: User | None = None
 ) -> ScorecardTemplate:
     template = ScorecardTemplate(code=code, name=name, description=description)
-    template.full_clean()
+    validated(template)
     template.save()
     ScorecardVersion.objects.create(template=template, number=1, created_by=by)
+    return template
+
+
+def scorecard_template_update(*, template: ScorecardTemplate, **changes) -> ScorecardTemplate:
+    """Rename or redescribe a template (its versions change through drafts). One save: no transaction."""
+    for name, value in changes.items():
+        setattr(template, name, value)
+    validated(template)
+    template.save()
     return template
 
 
@@ -144,7 +153,7 @@ def scorecard_version_create_draft(*, template: ScorecardTemplate, by: User | No
     """A new draft copied from the newest version; editing a published standard starts here."""
     template = ScorecardTemplate.objects.select_for_update().get(pk=template.pk)
     if template.versions.filter(status=VersionStatus.DRAFT).exists():
-        raise ValidationError(_("This template already has a draft; edit that one."), code="draft_exists")
+        raise InvalidInput(_("This template already has a draft; edit that one."))
     source = template.versions.order_by("-number").first()
     number = (template.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     draft = ScorecardVersion.objects.create(
@@ -190,12 +199,12 @@ def scorecard_version_replace_content(
     """
     version = ScorecardVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_editable:
-        raise ValidationError(_("This scorecard version is published and can no longer change; make a new draft."))
+        raise InvalidInput(_("This scorecard version is published and can no longer change; make a new draft."))
     if critical_cap is not None:
         version.critical_cap = critical_cap
     if changelog is not None:
         version.changelog = changelog
-    version.full_clean(exclude=["template", "created_by", "published_by"])
+    validated(version, exclude=["template", "created_by", "published_by"])
     version.save()
     Section.objects.filter(version=version).delete()
     for section_position, section_data in enumerate(sections):
@@ -207,19 +216,19 @@ def scorecard_version_replace_content(
             weight=section_data.get("weight", 1),
             position=section_position,
         )
-        section.full_clean(exclude=["version"])
+        validated(section, exclude=["version"])
         section.save()
         for item_position, item_data in enumerate(item_rows):
             fields = {k: v for k, v in item_data.items() if k not in ("options", "bands")}
             item = Item(section=section, position=item_position, **fields)
-            item.full_clean(exclude=["section"])
+            validated(item, exclude=["section"])
             item.save()
             for option_position, option_data in enumerate(item_data.get("options", [])):
                 option = ItemOption(item=item, position=option_position, **option_data)
-                option.full_clean(exclude=["item"])
+                validated(option, exclude=["item"])
                 option.save()
             for band_data in item_data.get("bands", []):
                 band = NumericBand(item=item, **band_data)
-                band.full_clean(exclude=["item"])
+                validated(band, exclude=["item"])
                 band.save()
     return version
