@@ -12,10 +12,11 @@ Each ``may_*`` function is one rule, a plain ``bool``; ``require()`` turns a ref
 Callers that answer a refusal as a 400 (services whose admin actions report an
 ``InvalidInput`` as a message) raise their own error from the same ``may_*`` answer.
 
-This module sits in the bottom app: it imports only Django and ``branches``. The objects of the
-apps above (visits, stores' action plans) are reached through their attributes and relations
-(``visit.store_id``, ``store.is_competitor``, ``user.managed_stores``), never by importing them,
-and they are typed ``object`` so no upper app is named even for type checkers.
+This module sits in the bottom app: it imports only Django, ``branches`` and the one error
+family (``backend.errors``). The objects of the apps above (visits, stores' action plans) are
+reached through their attributes and relations (``visit.store_id``, ``store.is_competitor``,
+``user.managed_stores``), never by importing them, and they are typed ``object`` so no upper app
+is named even for type checkers.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from branches.errors import Forbidden, InvalidInput
+from backend.errors import Forbidden, InvalidInput
 from branches.models import Role
 
 # Everyone who reads results: the audit side and the store side, never auditors (who must not

@@ -44,13 +44,3 @@ class DisputeForm(forms.Form):
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"{self[name].auto_id}-error"
-
-    def add_service_errors(self, errors: dict) -> None:
-        """Errors from the service, keyed by field (``visit``, ``item``, ``reason``, ``photo``)."""
-        for field, messages in errors.items():
-            if isinstance(messages, dict):
-                messages = [f"{key}: {value}" for key, value in messages.items()]
-            elif not isinstance(messages, list | tuple):
-                messages = [messages]
-            for message in messages:
-                self.add_error(field if field in self.fields else None, str(message))

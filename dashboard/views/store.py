@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from audits.models.visits import Channel, Daypart
 from audits.services import reviews
 from backend import clock
 from backend.errors import InvalidInput
+from backend.forms import refusal_onto
 from branches import policy
 from branches.models import Store
 from coaching.models import ReportStatus
@@ -135,7 +135,7 @@ def dispute_create(request, code):
         if visit is None:
             form.add_error("visit", _("No released visit of your stores has this reference."))
         else:
-            try:
+            with refusal_onto(form) as refused:
                 reviews.dispute_open(
                     visit=visit,
                     item_key=form.cleaned_data["item"],
@@ -143,13 +143,7 @@ def dispute_create(request, code):
                     by=user,
                     photo=form.cleaned_data.get("photo"),
                 )
-            except InvalidInput as error:
-                form.add_service_errors(error.errors)
-            except ValidationError as error:
-                form.add_service_errors(
-                    error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-                )
-            else:
+            if not refused:
                 messages.success(request, _("Your dispute was sent to the reviewers."))
                 url = reverse("dashboard:store", kwargs={"code": store.code})
                 query = request.GET.urlencode()
