@@ -1,5 +1,3 @@
-from rest_framework import status
-
 from backend.api.viewsets import ScopedModelViewSet
 from branches import selectors, services
 from branches.filters import StoreFilter
@@ -20,16 +18,12 @@ class RegionViewSet(ScopedModelViewSet):
         return selectors.region_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        return self.run_service(
-            services.region_create, body=self.get_serializer_class(), user=None, status_code=status.HTTP_201_CREATED
-        )
+        return self.create_with(services.region_create, user=None)
 
     def update(self, request, *args, **kwargs):
-        return self.run_service(
+        return self.update_with(
             services.region_update,
             on="region",
-            body=self.get_serializer_class(),
-            bind=True,
             partial=kwargs.get("partial", False),
             user=None,
             arguments=lambda data: {
@@ -54,21 +48,9 @@ class StoreViewSet(ScopedModelViewSet):
 
     def create(self, request, *args, **kwargs):
         # Stores answer with what the service wrote (no re-read), as they always have.
-        return self.run_service(
-            services.store_create,
-            body=self.get_serializer_class(),
-            user=None,
-            refetch=False,
-            status_code=status.HTTP_201_CREATED,
-        )
+        return self.create_with(services.store_create, user=None, refetch=False)
 
     def update(self, request, *args, **kwargs):
-        return self.run_service(
-            services.store_update,
-            on="store",
-            body=self.get_serializer_class(),
-            bind=True,
-            partial=kwargs.get("partial", False),
-            user=None,
-            refetch=False,
+        return self.update_with(
+            services.store_update, on="store", partial=kwargs.get("partial", False), user=None, refetch=False
         )

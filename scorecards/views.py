@@ -22,17 +22,13 @@ class ScorecardTemplateViewSet(ScopedModelViewSet):
         return selectors.scorecard_template_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        return self.run_service(
-            services.scorecard_template_create, body=self.get_serializer_class(), status_code=status.HTTP_201_CREATED
-        )
+        return self.create_with(services.scorecard_template_create)
 
     # Answered with the template as saved, as DRF's update always answered it (no re-read).
     def update(self, request, *args, **kwargs):
-        return self.run_service(
+        return self.update_with(
             services.scorecard_template_update,
             on="template",
-            body=self.get_serializer_class(),
-            bind=True,
             partial=kwargs.get("partial", False),
             user=None,
             refetch=False,
@@ -70,11 +66,9 @@ class ScorecardVersionViewSet(ScopedModelViewSet):
         )
 
     def update(self, request, *args, **kwargs):
-        return self.run_service(
+        return self.update_with(
             services.scorecard_version_replace_content,
             on="version",
-            body=self.get_serializer_class(),
-            bind=True,
             user=None,
             arguments=lambda data: {
                 "sections": data["sections"],

@@ -42,13 +42,7 @@ class AssignmentViewSet(ScopedModelViewSet):
     # Assignments answer with what the service wrote (no re-read): the answer has always cost
     # no query beyond the write.
     def create(self, request, *args, **kwargs):
-        return self.run_service(
-            assignment_services.assignment_create,
-            body=self.get_serializer_class(),
-            refetch=False,
-            status_code=status.HTTP_201_CREATED,
-            field_names=API_FIELDS,
-        )
+        return self.create_with(assignment_services.assignment_create, refetch=False, field_names=API_FIELDS)
 
     @extend_schema(request=ReofferSerializer, responses={201: AssignmentSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsHQAdmin])
@@ -86,19 +80,12 @@ class WaveViewSet(ScopedModelViewSet):
         return audit_selectors.wave_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        return self.run_service(
-            wave_services.wave_create,
-            body=self.get_serializer_class(),
-            status_code=status.HTTP_201_CREATED,
-            field_names=API_FIELDS,
-        )
+        return self.create_with(wave_services.wave_create, field_names=API_FIELDS)
 
     def update(self, request, *args, **kwargs):
-        return self.run_service(
+        return self.update_with(
             wave_services.wave_update,
             on="wave",
-            body=self.get_serializer_class(),
-            bind=True,
             partial=kwargs.get("partial", False),
             user=None,
             field_names=API_FIELDS,

@@ -111,6 +111,16 @@ class ServiceViewSetMixin:
         data = output(answered).data if output else self.get_serializer(answered).data
         return Response(data, status=code)
 
+    def create_with(self, service: Callable[..., Any], **options: Any) -> Response:
+        """``create`` through ``service``: the view's serializer validates the body; 201 Created."""
+        return self.run_service(
+            service, body=self.get_serializer_class(), status_code=status.HTTP_201_CREATED, **options
+        )
+
+    def update_with(self, service: Callable[..., Any], *, on: str, partial: bool = False, **options: Any) -> Response:
+        """``update`` (``partial``: ``PATCH``) through ``service``, given the view's object as ``on``."""
+        return self.run_service(service, on=on, body=self.get_serializer_class(), bind=True, partial=partial, **options)
+
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
