@@ -91,3 +91,10 @@ def test_api_messages_still_follow_accept_language(db, api):
     assert chinese.status_code == english.status_code == 401
     assert CJK.search(chinese.json()["detail"]), chinese.json()
     assert english.json()["detail"] == "Authentication credentials were not provided."
+
+
+def test_the_schema_and_its_readers_are_not_in_the_schema(schema_text):
+    paths = yaml.safe_load(schema_text)["paths"]
+    assert not {"/api/schema/", "/api/docs/", "/api/redoc/"} & set(paths)
+    tags = {tag for methods in paths.values() for operation in methods.values() for tag in operation.get("tags", [])}
+    assert not {"schema", "docs", "redoc"} & tags
