@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install dev-install migrate demo lint check format bench requirements clean
+.PHONY: run test install dev-install migrate demo lint check format bench requirements schema clean
 
 # Runtime packages (requirements.txt) for `make run`; development tools (requirements-dev.txt) on
 # top for tests and linters. Both files are compiled with every transitive package pinned: edit the
@@ -75,6 +75,14 @@ check: dev-install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m tools.status_literals
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	@# The contract the phones are built against: a change to the API shows as a diff to review.
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/openapi.check.yaml
+	@diff -u docs/openapi.yaml var/openapi.check.yaml \
+		|| { echo "The API schema changed (diff above): check it is additive (README: Changing the API without breaking phones in the field), then run make schema and commit docs/openapi.yaml."; exit 1; }
+
+# docs/openapi.yaml: the committed OpenAPI schema (the same bytes /api/schema/ serves).
+schema: dev-install
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 format: dev-install
 	$(BIN)/ruff format .

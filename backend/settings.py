@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by the app: /api/docs/ works offline
     "treebeard",
     "branches",
     "scorecards",
@@ -190,7 +191,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
+    # The phone states the contract version it speaks in X-Incognito-API-Version (missing: 1).
+    "DEFAULT_VERSIONING_CLASS": "backend.api.versioning.HeaderVersioning",
     "EXCEPTION_HANDLER": "backend.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Per-user budgets for the phone API: generous for a real shift, a wall for a runaway client.
@@ -206,7 +209,16 @@ SPECTACULAR_SETTINGS = {
         "Mystery-shopper audits: scorecards, stores, visits. Authenticate with "
         "`Authorization: Token <token>` from `POST /api/auth/token/`, or a browser session."
     ),
+    # The contract's version: the major number is the X-Incognito-API-Version header's value.
     "VERSION": "1.0.0",
+    # In English whatever the request's language or LANGUAGE_CODE (backend.api.schema).
+    "DEFAULT_GENERATOR_CLASS": "backend.api.schema.SchemaGenerator",
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # deepLinking is spectacular's default; no validator badge fetched from swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
@@ -217,6 +229,16 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "branches.models.Role",
         "AssignmentStatusEnum": "audits.models.AssignmentStatus",
         "PhotoStatusEnum": "audits.models.PhotoStatus",
+        # Without these, every "status" enum would be named after its serializer
+        # (ActionItemOutStatusEnum): a rename of a serializer would rename a class in the phones' code.
+        "ActionItemStatusEnum": "coaching.models.ActionStatus",
+        "CoachingReportStatusEnum": "coaching.models.ReportStatus",
+        "DisputeStatusEnum": "audits.models.DisputeStatus",
+        "WaveStatusEnum": "audits.models.WaveStatus",
+        "ChannelEnum": "audits.models.Channel",
+        "DaypartEnum": "branches.dayparts.Daypart",
+        "OutcomeEnum": ["upheld", "amended"],
+        "LanguageEnum": [code for code, _name in LANGUAGES],
     },
 }
 

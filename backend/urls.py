@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.api.auth import ObtainTokenView
+from backend.api.docs import RedocView, SchemaView, SwaggerView
 from backend.api.router import router
 from reports.views import ComparisonView
 
@@ -17,8 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/reports/comparison/", ComparisonView.as_view(), name="report-comparison"),
     path("api/", include(router.urls)),
 ]

@@ -37,7 +37,7 @@ class VersionStatus(models.TextChoices):
 
 class ItemType(models.TextChoices):
     YES_NO = "yes_no", _("Yes / no")
-    SCALE = "scale", _("Scale 1-5 (极不满意 … 高度满意)")
+    SCALE = "scale", _("Scale 1-5 (very dissatisfied … highly satisfied)")
     NUMERIC = "numeric", _("Numeric with scoring bands")
     CHOICE = "choice", _("Single choice")
     TEXT = "text", _("Free text (unscored)")

@@ -65,13 +65,10 @@ def downloads(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture
-def browser(tmp_path, downloads):
-    from selenium import webdriver
+def chrome_options(profile: Path, downloads: Path, *extra_flags: str):
+    """Headless Chromium's options for every browser of the suite; ``extra_flags`` on top."""
     from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
 
-    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager fetch a browser
     options = Options()
     options.binary_location = CHROMIUM
     for flag in (
@@ -85,7 +82,8 @@ def browser(tmp_path, downloads):
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,1000",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={profile}",
+        *extra_flags,
     ):
         options.add_argument(flag)
     options.add_experimental_option(
@@ -97,11 +95,25 @@ def browser(tmp_path, downloads):
             "intl.accept_languages": "zh-CN,zh",
         },
     )
+    return options
+
+
+def start_chrome(options, downloads: Path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager fetch a browser
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(0)
     driver.set_page_load_timeout(60)
     # Headless Chromium honours the download folder only when told so through DevTools as well.
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path, downloads):
+    driver = start_chrome(chrome_options(tmp_path / "profile", downloads), downloads)
     yield driver
     driver.quit()
 
