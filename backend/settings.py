@@ -190,7 +190,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
+    # Decimals (scores, points, weights, coordinates, amounts) are JSON numbers everywhere, as the
+    # report means and the auditor API always were: 92.7, never "92.7". Inputs take either.
+    "COERCE_DECIMAL_TO_STRING": False,
     "EXCEPTION_HANDLER": "backend.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Per-user budgets for the phone API: generous for a real shift, a wall for a runaway client.
@@ -209,6 +212,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Read-only response fields are required (they are always sent); see backend.api.schema.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "ENUM_NAME_OVERRIDES": {
         "VisitStatusEnum": "audits.models.VisitStatus",
