@@ -6,8 +6,10 @@ Names here are the contract the mobile team codes against: extend, don't rename.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from audits.models import Assignment, PhotoStatus, Visit, VisitPhoto
+from audits.models import Assignment, PhotoStatus, Visit, VisitFlag, VisitPhoto
+from audits.serializers.visits import AnswerValueField
 from branches.models import Store
+from branches.serializers import OpeningHoursField
 from scorecards import scoring
 from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section
 
@@ -29,6 +31,8 @@ class ScenarioOut(serializers.ModelSerializer):
 
 
 class AssignmentStoreOut(serializers.ModelSerializer):
+    opening_hours = OpeningHoursField(read_only=True)
+
     class Meta:
         model = Store
         fields = ["code", "name", "address", "city", "latitude", "longitude", "timezone", "opening_hours"]
@@ -55,6 +59,7 @@ class AssignmentOut(serializers.ModelSerializer):
             "notes",
             "decline_reason",
         ]
+        read_only_fields = fields
 
 
 class DeclineIn(serializers.Serializer):
@@ -112,6 +117,11 @@ class SectionOut(serializers.ModelSerializer):
         fields = ["key", "title", "weight", "items"]
 
 
+class ScaleStepOut(serializers.Serializer):
+    value = serializers.IntegerField(help_text="1-5")
+    label = serializers.CharField()
+
+
 class OfflineScorecardOut(serializers.ModelSerializer):
     """A whole published version in one response, for filling in with no signal."""
 
@@ -136,12 +146,14 @@ class OfflineScorecardOut(serializers.ModelSerializer):
             "complaint_scenarios",
         ]
 
-    def get_scale(self, version) -> list[dict]:
+    @extend_schema_field(ScaleStepOut(many=True))
+    def get_scale(self, version):
         from scorecards.models.templates import SCALE_LABELS
 
         return [{"value": value, "label": str(label)} for value, label in SCALE_LABELS.items()]
 
-    def get_complaint_scenarios(self, version) -> list[dict]:
+    @extend_schema_field(ScenarioOut(many=True))
+    def get_complaint_scenarios(self, version):
         return ScenarioOut(self.context.get("scenarios", []), many=True).data
 
 
@@ -152,7 +164,7 @@ class SectionScoreOut(serializers.Serializer):
 
 
 class FlagOut(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.ChoiceField(choices=VisitFlag.choices)
     detail = serializers.CharField()
 
 
@@ -162,11 +174,12 @@ class PhotoRefOut(serializers.ModelSerializer):
     class Meta:
         model = VisitPhoto
         fields = ["uuid", "item", "status"]
+        read_only_fields = fields
 
 
 class ReceivedAnswerOut(serializers.Serializer):
     item = serializers.CharField(source="item.key")
-    value = serializers.JSONField()
+    value = AnswerValueField()
     na = serializers.BooleanField(source="not_applicable")
     comment = serializers.CharField()
 
@@ -174,12 +187,17 @@ class ReceivedAnswerOut(serializers.Serializer):
 class VisitReceiptOut(serializers.ModelSerializer):
     """What the phone gets back after submitting: the scores and what is still to send."""
 
-    assignment = serializers.IntegerField(source="assignment_id")
+    assignment = serializers.IntegerField(
+        source="assignment_id", allow_null=True, help_text="Null for a visit recorded without an assignment."
+    )
     score = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
     score_uncapped = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
     complaint_score = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
     sections = SectionScoreOut(source="section_scores", many=True, read_only=True)
     flags = FlagOut(many=True, read_only=True)
+    critical_failures = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Keys of the critical items failed."
+    )
     photos_missing = serializers.SerializerMethodField()
 
     class Meta:
@@ -200,8 +218,10 @@ class VisitReceiptOut(serializers.ModelSerializer):
             "flags",
             "photos_missing",
         ]
+        read_only_fields = fields
 
-    def get_photos_missing(self, visit) -> list[dict]:
+    @extend_schema_field(PhotoRefOut(many=True))
+    def get_photos_missing(self, visit):
         return PhotoRefOut([p for p in visit.photos.all() if p.status == PhotoStatus.EXPECTED], many=True).data
 
 
@@ -231,6 +251,7 @@ class VisitDetailOut(VisitReceiptOut):
             "receipt_time",
             "submitted_at",
         ]
+        read_only_fields = fields
 
 
 # --- Input ------------------------------------------------------------------------------------
@@ -356,8 +377,8 @@ class PhotoUploadIn(serializers.Serializer):
 class PhotoReceiptOut(serializers.Serializer):
     uuid = serializers.UUIDField(source="photo.uuid")
     item = serializers.CharField(source="photo.item.key")
-    status = serializers.CharField(source="photo.status")
+    status = serializers.ChoiceField(source="photo.status", choices=PhotoStatus.choices)
     content_type = serializers.CharField(source="photo.content_type")
-    width = serializers.IntegerField(source="photo.width")
-    height = serializers.IntegerField(source="photo.height")
+    width = serializers.IntegerField(source="photo.width", allow_null=True, help_text="Pixels; null until read.")
+    height = serializers.IntegerField(source="photo.height", allow_null=True, help_text="Pixels; null until read.")
     photos_missing = PhotoRefOut(many=True)

@@ -194,6 +194,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
     # The phone states the contract version it speaks in X-Incognito-API-Version (missing: 1).
     "DEFAULT_VERSIONING_CLASS": "backend.api.versioning.HeaderVersioning",
+    # Decimals (scores, points, weights, coordinates, amounts) are JSON numbers everywhere, as the
+    # report means and the auditor API always were: 92.7, never "92.7". Inputs take either.
+    "COERCE_DECIMAL_TO_STRING": False,
     "EXCEPTION_HANDLER": "backend.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Per-user budgets for the phone API: generous for a real shift, a wall for a runaway client.
@@ -221,6 +224,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Read-only response fields are required (they are always sent); see backend.api.schema.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "ENUM_NAME_OVERRIDES": {
         "VisitStatusEnum": "audits.models.VisitStatus",

@@ -1,6 +1,27 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from branches.models import Region, Store
+
+OPENING_HOURS_SCHEMA = {
+    "type": "object",
+    "description": 'Opening intervals by day (mon ... sun), e.g. {"mon": [["07:00", "23:00"]]}; '
+    "a missing day is closed.",
+    "additionalProperties": {
+        "type": "array",
+        "items": {
+            "type": "array",
+            "items": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+    },
+}
+
+
+@extend_schema_field(OPENING_HOURS_SCHEMA)
+class OpeningHoursField(serializers.JSONField):
+    """A store's opening hours: day -> [[open, close], ...]."""
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -28,6 +49,7 @@ class RegionSerializer(serializers.ModelSerializer):
 class StoreSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     region_name = serializers.CharField(source="region.name", read_only=True)
+    opening_hours = OpeningHoursField(required=False)
 
     class Meta:
         model = Store

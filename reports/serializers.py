@@ -17,23 +17,27 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from backend.api.schema import MONTH
 
 _LEAF, _NESTED, _MANY = 0, 1, 2
 
 
 def _plain(value):
-    """A leaf value as JSON wants it: dates as ISO strings, decimals (scores) as decimal strings."""
+    """A leaf value as JSON wants it: dates as ISO strings, decimals (scores) as JSON numbers, as the
+    rest of the API sends them (``COERCE_DECIMAL_TO_STRING`` is false)."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return float(value)
     return value
 
 
 # A read-only serializer of a frozen dataclass that reads its attributes directly. Leaves go out as
-# they are (ints, floats, strings, booleans, None), dates as ISO strings, decimals as decimal
-# strings; a field that is another ReportSerializer (many=True: a list of them) shapes the
+# they are (ints, floats, strings, booleans, None), dates as ISO strings, decimals as JSON
+# numbers; a field that is another ReportSerializer (many=True: a list of them) shapes the
 # dataclass (or the sequence of dataclasses) held in that attribute. (A comment, not a docstring:
 # drf-spectacular would put a docstring into the schema of every subclass.)
 class ReportSerializer(serializers.Serializer):
@@ -83,6 +87,11 @@ class ReportSerializer(serializers.Serializer):
         return self.shape(instance)
 
 
+@extend_schema_field(MONTH)
+class MonthField(serializers.CharField):
+    """A calendar month, "YYYY-MM"."""
+
+
 def _mean(**kwargs):
     return serializers.FloatField(allow_null=True, **kwargs)
 
@@ -130,7 +139,7 @@ class TrendVisitSerializer(ReportSerializer):
 
 
 class TrendMonthSerializer(ReportSerializer):
-    month = serializers.CharField(help_text="YYYY-MM")
+    month = MonthField(help_text="YYYY-MM")
     visits = serializers.IntegerField()
     mean = _mean()
     moving_average = _mean(
@@ -141,7 +150,7 @@ class TrendMonthSerializer(ReportSerializer):
 
 
 class MonthMeanSerializer(ReportSerializer):
-    month = serializers.CharField(help_text="YYYY-MM")
+    month = MonthField(help_text="YYYY-MM")
     visits = serializers.IntegerField()
     mean = _mean()
 

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -59,6 +59,10 @@ class ScorecardVersionViewSet(ScopedModelViewSet):
     def scope(self, queryset):
         return selectors.scorecard_version_list(user=self.request.user)
 
+    @extend_schema(
+        request=None,
+        responses={405: OpenApiResponse(description="Versions are made with the template or with new-draft.")},
+    )
     def create(self, request, *args, **kwargs):
         return Response(
             {"detail": "Create a template, or a new draft with POST /api/scorecards/{id}/new-draft/."},

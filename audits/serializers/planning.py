@@ -1,8 +1,10 @@
 """Assignments and waves as the API shows them."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audits.models import Assignment, Wave
+from backend.api.schema import MONTH
 from branches.models import Region, Role, Store, User
 from scorecards.models import ComplaintScenario, ScorecardVersion, VersionStatus
 
@@ -73,8 +75,10 @@ class WaveSerializer(serializers.ModelSerializer):
         help_text='Visits per store per month by daypart, e.g. {"lunch": 2, "dinner": 1, "breakfast": 1}; '
         "they add up to visits_per_store_per_month. Empty spreads visits over lunch and dinner.",
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    committed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    committed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null until committed."
+    )
 
     class Meta:
         model = Wave
@@ -111,16 +115,31 @@ class WaveSlotOut(serializers.Serializer):
     scenario = serializers.CharField(source="scenario_code", allow_null=True, help_text="Complaint scenario code.")
 
 
+@extend_schema_field(MONTH)
+class MonthField(serializers.DateField):
+    """A date's calendar month, as "YYYY-MM"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
+UNFILLED_REASONS = [
+    "no_certified_auditor",
+    "conflict_of_interest",
+    "rotation_lockout",
+    "monthly_capacity",
+    "capacity_and_lockout",
+    "unavailable",
+]
+
+
 class WaveUnfilledOut(serializers.Serializer):
     store = serializers.CharField(source="store_code", help_text="Store code.")
-    month = serializers.DateField(format="%Y-%m", help_text="YYYY-MM")
+    month = MonthField(help_text="YYYY-MM")
     window_start = serializers.DateField()
     window_end = serializers.DateField()
     daypart = serializers.ChoiceField(choices=DAYPART_CHOICES)
-    reason_code = serializers.CharField(
-        help_text="no_certified_auditor, conflict_of_interest, rotation_lockout, monthly_capacity, "
-        "capacity_and_lockout or unavailable."
-    )
+    reason_code = serializers.ChoiceField(choices=UNFILLED_REASONS, help_text="Why, as a code.")
     reason = serializers.CharField(help_text="Why no auditor could take this visit, with counts.")
 
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audits.models import Dispute, ReviewComment, VisitPhoto, VisitRevision
-from audits.serializers.visits import AmendmentSerializer, AuditSideVisitDetailSerializer
+from audits.serializers.visits import AmendmentSerializer, AnswerValueField, AuditSideVisitDetailSerializer
 from backend.idempotency import KEY_HELP
 from scorecards import scoring
 
@@ -24,7 +24,16 @@ class AuditAmendmentSerializer(AmendmentSerializer):
         fields = [*AmendmentSerializer.Meta.fields, "amended_by"]
 
 
+class RevisionAnswerSerializer(serializers.Serializer):
+    item = serializers.CharField(help_text="Item key.")
+    value = AnswerValueField(allow_null=True)
+    na = serializers.BooleanField()
+    comment = serializers.CharField(allow_blank=True)
+
+
 class RevisionSerializer(serializers.ModelSerializer):
+    answers = RevisionAnswerSerializer(many=True, read_only=True)
+
     class Meta:
         model = VisitRevision
         fields = ["number", "answers", "score", "score_uncapped", "submitted_at", "returned_note", "archived_at"]

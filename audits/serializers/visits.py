@@ -3,7 +3,29 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from audits.models import Answer, AnswerAmendment, Visit, VisitSectionScore
+from audits.models import Answer, AnswerAmendment, Visit, VisitFlag, VisitSectionScore
+from backend.api.schema import nullable_union
+
+# An answer as given: yes_no true/false, scale 1-5, numeric a number, choice an option value, text a
+# string; null when not applicable (or not answered).
+ANSWER_VALUE = {
+    **nullable_union("boolean", "number", "string"),
+    "description": "yes_no: true/false; scale: 1-5; numeric: a number; choice: an option value; text: a string; "
+    "null when not applicable.",
+}
+
+
+@extend_schema_field(ANSWER_VALUE)
+class AnswerValueField(serializers.JSONField):
+    """An answer's value as sent out (see ``ANSWER_VALUE``)."""
+
+
+class AnswerSnapshotSerializer(serializers.Serializer):
+    """An answer as it stood before or after an amendment."""
+
+    value = AnswerValueField(allow_null=True)
+    na = serializers.BooleanField()
+    comment = serializers.CharField(allow_blank=True)
 
 
 class SectionScoreSerializer(serializers.ModelSerializer):
@@ -24,7 +46,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         model = Answer
         fields = ["key", "prompt", "value", "not_applicable", "comment", "earned_points", "possible_points", "failed"]
 
-    @extend_schema_field(serializers.JSONField(allow_null=True))
+    @extend_schema_field(ANSWER_VALUE)
     def get_value(self, answer: Answer):
         return answer.value
 
@@ -35,6 +57,8 @@ class AmendmentSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.key")
     prompt = serializers.CharField(source="item.prompt")
     dispute = serializers.IntegerField(source="dispute_id", allow_null=True)
+    before = AnswerSnapshotSerializer(read_only=True)
+    after = AnswerSnapshotSerializer(read_only=True)
 
     class Meta:
         model = AnswerAmendment
@@ -86,7 +110,7 @@ class AuditorIdentitySerializer(serializers.Serializer):
 
 
 class FlagSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.ChoiceField(choices=VisitFlag.choices)
     detail = serializers.CharField()
 
 
@@ -121,10 +145,14 @@ class _VisitDetailFields(serializers.Serializer):
     amendments = AmendmentSerializer(many=True, read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
     complaint_scenario = serializers.CharField(source="complaint_scenario.title", allow_null=True, default=None)
-    complaint_observed = serializers.JSONField()
+    complaint_observed = serializers.ListField(
+        child=serializers.CharField(), help_text="Keys of the complaint rubric's items observed."
+    )
     complaint_seconds_to_resolution = serializers.IntegerField(allow_null=True)
     complaint_transcript = serializers.CharField()
-    critical_failures = serializers.JSONField()
+    critical_failures = serializers.ListField(
+        child=serializers.CharField(), help_text="Keys of the critical items failed."
+    )
     summary = serializers.CharField()
 
     DETAIL_FIELDS = [

@@ -11,15 +11,61 @@ request's language.
 Every versioned operation documents the ``X-Incognito-API-Version`` header (see
 ``backend.api.versioning``). The views serving the schema and its two readers are in
 ``backend.api.docs`` (apart: spectacular's views module imports this generator at import time).
+
+The inspector (``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``) is drf-spectacular's, with two corrections so the schema
+is the mobile team's contract (``tests/api/test_schema_conformance.py`` checks real responses
+against it):
+
+- A response lists every property as required: DRF's serializers send every declared field,
+  null or not (read-only fields were already required, ``COMPONENT_NO_READ_ONLY_REQUIRED`` is
+  false; this covers the writable fields of shapes that are also read).
+- A nullable nested object is written so a strict OpenAPI 3.0 validator lets null through:
+  drf-spectacular's ``allOf: [$ref], nullable: true`` does not (``nullable`` only widens a
+  ``type`` of the same schema object), so it becomes ``oneOf: [$ref, null]``. Under OpenAPI 3.1
+  drf-spectacular writes ``oneOf: [$ref, {type: null}]`` itself and nothing is changed.
 """
+
+from __future__ import annotations
 
 from django.utils import translation
 from drf_spectacular import generators, openapi
+from drf_spectacular.plumbing import is_jsonschema_compliant
 from drf_spectacular.utils import OpenApiParameter
 
 from backend.api.versioning import CURRENT_VERSION, HEADER, SUPPORTED_VERSIONS, HeaderVersioning
 
 SCHEMA_LANGUAGE = "en"
+
+# In OpenAPI 3.0 the one value of this schema is null.
+_NULL_30 = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def nullable(schema: dict) -> dict:
+    """``schema`` or null, in the schema language in use."""
+    if is_jsonschema_compliant():
+        return {"oneOf": [schema, {"type": "null"}]}
+    if "type" in schema and "$ref" not in schema and "oneOf" not in schema:
+        return {**schema, "nullable": True}
+    return {"oneOf": [schema, _NULL_30]}
+
+
+def nullable_union(*types: str) -> dict:
+    """One of the JSON ``types`` (``"boolean"``, ``"number"``, ``"string"``...) or null."""
+    if is_jsonschema_compliant():
+        return {"type": [*types, "null"]}
+    return {"oneOf": [{"type": types[0], "nullable": True}, *({"type": kind} for kind in types[1:])]}
+
+
+# A calendar month, "2027-01" (OpenAPI's `format: date` is a whole day).
+MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2027-01"}
+
+
+def _nullable_ref(schema: dict) -> dict:
+    refs = schema.get("allOf")
+    if is_jsonschema_compliant() or not schema.get("nullable") or not refs or len(refs) != 1:
+        return schema
+    meta = {key: value for key, value in schema.items() if key not in ("allOf", "nullable")}
+    return {"oneOf": [refs[0], _NULL_30], **meta}
 
 
 class SchemaGenerator(generators.SchemaGenerator):
@@ -31,7 +77,17 @@ class SchemaGenerator(generators.SchemaGenerator):
 
 
 class AutoSchema(openapi.AutoSchema):
-    """Spectacular's inspector, adding the contract-version header to every versioned operation."""
+    """Spectacular's inspector: the contract-version header on every versioned operation, and the
+    response shapes as sent (every property required, nullable nested objects that admit null)."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        properties = schema.get("properties") or {}
+        for name, prop in properties.items():
+            properties[name] = _nullable_ref(prop)
+        if direction == "response" and properties:
+            schema["required"] = list(properties)
+        return schema
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()

@@ -43,8 +43,8 @@ def test_visit_detail_shows_scores_sections_and_answers(world, api):
     )
     body = api.as_user(world.store_manager_bund).get(f"/api/visits/{visit.id}/").json()
     # food: (0 + 4 + 1) / 7 = 71.43; service: (1 + 3) / 4 = 100 (upsell N/A); (2 x 71.43 + 100) / 3 = 80.95
-    assert body["score"] == "81.0"
-    assert {s["key"]: s["score"] for s in body["section_scores"]} == {"food": "71.4", "service": "100.0"}
+    assert body["score"] == 81.0
+    assert {s["key"]: s["score"] for s in body["section_scores"]} == {"food": 71.4, "service": 100.0}
     answers = {a["key"]: a for a in body["answers"]}
     assert answers["fries_hot"] == {
         "key": "fries_hot",
@@ -52,8 +52,8 @@ def test_visit_detail_shows_scores_sections_and_answers(world, api):
         "value": False,
         "not_applicable": False,
         "comment": "Fries were cold",
-        "earned_points": "0.00",
-        "possible_points": "2.00",
+        "earned_points": 0.0,
+        "possible_points": 2.0,
         "failed": True,
     }
     assert answers["upsell"]["not_applicable"] is True and answers["upsell"]["value"] is None
@@ -70,8 +70,8 @@ def test_critical_failure_shows_capped_and_uncapped_scores(world, api):
         answers={"food_safe": False},
     )
     body = api.as_user(world.regional_manager_east).get(f"/api/visits/{visit.id}/").json()
-    assert body["score"] == "0.0"
-    assert body["score_uncapped"] == "90.5"
+    assert body["score"] == 0.0
+    assert body["score_uncapped"] == 90.5
     assert body["critical_failed"] is True
     assert body["critical_failures"] == ["food_safe"]
 

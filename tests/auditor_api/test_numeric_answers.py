@@ -112,7 +112,7 @@ def test_three_decimals_are_stored_exactly_and_an_unrelated_amendment_keeps_the_
         f"/api/review/visits/{visit.id}/amend/", {"item": "remarks", "value": "tidy", "reason": "typo"}, format="json"
     )
     assert amended.status_code == 200, amended.content
-    assert amended.json()["score"] == str(visit.score)
+    assert amended.json()["score"] == float(visit.score)
     stored = Answer.objects.get(visit=visit, item__key="wait_seconds")
     assert stored.value_number == Decimal("119.999") and stored.earned_points == 3
 

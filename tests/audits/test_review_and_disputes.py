@@ -35,7 +35,7 @@ def test_a_submitted_visit_is_invisible_to_the_store_until_released(world, api, 
     assert review(api, world, submitted, "start").json()["status"] == "in_review"
     assert as_store().status_code == 404
     assert review(api, world, submitted, "release").json()["status"] == "released"
-    assert as_store().json()["score"] == "90.5"
+    assert as_store().json()["score"] == 90.5
 
 
 def test_the_review_queue_shows_flags_with_their_reasons(world, api, make_assignment):
@@ -92,11 +92,11 @@ def test_an_amendment_recomputes_the_score_and_keeps_the_original_with_who_when_
     assert response.status_code == 200, response.content
     body = response.json()
     # food (0 + 3 + 1) / 7 = 57.14; service 100; (2 x 57.14 + 100) / 3
-    assert body["score"] == "71.4"
+    assert body["score"] == 71.4
     amendment = body["amendments"][0]
     assert amendment["before"] == {"value": True, "na": False, "comment": "hot and crisp"}
     assert amendment["after"]["value"] is False
-    assert (amendment["score_before"], amendment["score_after"]) == ("90.5", "71.4")
+    assert (amendment["score_before"], amendment["score_after"]) == (90.5, 71.4)
     assert amendment["amended_by"] == "reviewer" and amendment["reason"] == "Photo shows soggy fries"
 
 

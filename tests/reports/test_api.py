@@ -133,7 +133,7 @@ def test_trend_response_shape(dataset, api):
         "region": {"code": "SH-HP", "name": "上海黄浦"},
         "is_competitor": False,
     }
-    assert [row["score"] for row in body["visits"]] == ["100.0", "81.0", "91.7", "83.3"]
+    assert [row["score"] for row in body["visits"]] == [100.0, 81.0, 91.7, 83.3]
     assert set(body["visits"][0]) == {"reference", "visited_on", "score", "critical_failed"}
     assert body["period"] == {"start": "2026-01-01", "end": "2026-03-31"}
     assert body["change"]["previous_period"] == {"start": "2025-10-03", "end": "2025-12-31"}
@@ -145,7 +145,7 @@ def test_default_period_ends_today(dataset, api):
     body = api.as_user(dataset.world.hq).get("/api/reports/stores/SH-BUND/trend/").json()
     assert body["period"]["end"] == clock.today().isoformat()
     assert len(body["months"]) == 12
-    assert [row["score"] for row in body["visits"]][-1:] == ["100.0"]
+    assert [row["score"] for row in body["visits"]][-1:] == [100.0]
 
 
 def test_scorecard_by_id_or_code(dataset, api):

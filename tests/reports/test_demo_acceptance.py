@@ -45,8 +45,8 @@ def test_sm_bund_trend_holds_the_83_85_88_reports(demo, api):
     body = client.get(f"/api/reports/stores/SH-BUND/trend/?{PERIOD}").json()
 
     scores = [row["score"] for row in body["visits"]]
-    assert scores[-3:] == ["83.0", "85.0", "88.0"]
-    assert {"83.0", "85.0", "88.0"} <= set(scores)
+    assert scores[-3:] == [83.0, 85.0, 88.0]
+    assert {83.0, 85.0, 88.0} <= set(scores)
     assert sum(row["visits"] for row in body["months"]) == len(scores)
     assert body["region"]["code"] == "SH-HP" and body["region"]["visits"] > len(scores)
     assert body["brand"]["visits"] > body["region"]["visits"]
