@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "DaypartEnum": "branches.dayparts.Daypart",
         "OutcomeEnum": ["upheld", "amended"],
         "LanguageEnum": [code for code, _name in LANGUAGES],
+        "VisitFlagEnum": "audits.models.VisitFlag",
+        "UnfilledReasonEnum": "audits.serializers.planning.UNFILLED_REASONS",
     },
 }
 

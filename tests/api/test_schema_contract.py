@@ -67,7 +67,9 @@ def test_enum_components_have_stable_english_names(schema_text):
         "LanguageEnum",
         "OutcomeEnum",
         "PhotoStatusEnum",
+        "UnfilledReasonEnum",
         "VersionStatusEnum",
+        "VisitFlagEnum",
         "VisitStatusEnum",
         "WaveStatusEnum",
     }
