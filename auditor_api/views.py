@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -18,6 +17,7 @@ from audits.models import Assignment, PhotoStatus, Visit, VisitPhoto, VisitSecti
 from audits.services import assignments as assignment_services
 from audits.services import reviews
 from audits.services.photos import visit_photo_receive
+from backend.api.parsers import MultiPartParser
 from backend.api.viewsets import ScopedViewSetMixin, ServiceViewSetMixin
 from branches.permissions import IsAuditor
 from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section, VersionStatus
@@ -186,9 +186,7 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         request={"multipart/form-data": s.PhotoUploadIn},
         responses={201: s.PhotoReceiptOut, 200: s.PhotoReceiptOut, 400: OpenApiResponse(description="Bad image")},
     )
-    @action(
-        detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], throttle_scope="auditor-photos"
-    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], throttle_scope="auditor-photos")
     def photos(self, request, uuid=None):
         visit = self.get_object()
         body = s.PhotoUploadIn(data=request.data)

@@ -1,0 +1,147 @@
+"""The OpenAPI schema as the mobile team's contract (issue 11).
+
+A client generated from ``/api/schema/`` (``openapi-python-client``) could not handle bodies
+declared three times (JSON, form, multipart) with one schema, and sent multipart bodies labelled
+JSON. Now every request body has one content type: JSON, or multipart/form-data where a file is
+sent; a JSON endpoint answers any other body with a 415 naming the media type.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from PIL import Image
+
+from audits.models import Assignment, Dispute
+from audits.services import reviews
+
+JSON = "application/json"
+MULTIPART = "multipart/form-data"
+METHODS = ("get", "put", "post", "patch", "delete")
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operations(schema):
+    for path, item in schema["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def _resolve(schema, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def _has_binary(schema, node: dict, seen=()) -> bool:
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1]
+        if name in seen:
+            return False
+        return _has_binary(schema, _resolve(schema, node), (*seen, name))
+    if node.get("format") == "binary":
+        return True
+    children = [*node.get("properties", {}).values(), *node.get("allOf", []), *node.get("oneOf", [])]
+    if "items" in node:
+        children.append(node["items"])
+    return any(_has_binary(schema, child, seen) for child in children)
+
+
+def _bodies(schema):
+    return [(path, method, op["requestBody"]) for path, method, op in _operations(schema) if "requestBody" in op]
+
+
+# --- One content type per body -------------------------------------------------------------------
+
+
+def test_every_request_body_has_exactly_one_content_type(schema):
+    bodies = _bodies(schema)
+    assert len(bodies) >= 29
+    several = {f"{method.upper()} {path}": sorted(body["content"]) for path, method, body in bodies}
+    assert {name: types for name, types in several.items() if len(types) != 1} == {}
+
+
+def test_multipart_exactly_where_a_file_is_sent_and_json_everywhere_else(schema):
+    for path, method, body in _bodies(schema):
+        [(media_type, content)] = body["content"].items()
+        binary = _has_binary(schema, content["schema"])
+        assert media_type == (MULTIPART if binary else JSON), f"{method.upper()} {path}: {media_type}"
+    multipart = sorted(f"{m.upper()} {p}" for p, m, body in _bodies(schema) if MULTIPART in body["content"])
+    assert multipart == ["POST /api/auditor/visits/{uuid}/photos/", "POST /api/disputes/"]
+
+
+# --- The server agrees ---------------------------------------------------------------------------
+
+
+def test_a_form_encoded_post_to_a_json_endpoint_is_a_415_naming_the_media_type(world, api):
+    planned = Assignment.objects.count()
+    response = api.as_user(world.hq).post(
+        "/api/follow-ups/",
+        "store=SH-BUND&window_start=2030-01-02&window_end=2030-01-03&daypart=lunch",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 415, response.content
+    assert response.json() == {"detail": 'Unsupported media type "application/x-www-form-urlencoded" in request.'}
+    assert Assignment.objects.count() == planned
+
+
+def test_a_multipart_post_to_a_json_endpoint_is_a_415(world, api):
+    response = api.as_user(world.reviewer).post(
+        f"/api/review/visits/{world.pending_bund_visit.pk}/reject/", {"reason": "no receipt"}, format="multipart"
+    )
+    assert response.status_code == 415, response.content
+    assert "multipart/form-data" in response.json()["detail"]
+
+
+def test_token_login_takes_json_and_refuses_form_data(world, api):
+    body = {"username": "sm_bund", "password": "nope"}
+    refused = api.post("/api/auth/token/", body, format="multipart")
+    assert refused.status_code == 415, refused.content
+    assert "multipart/form-data" in refused.json()["detail"]
+    assert api.post("/api/auth/token/", body, format="json").status_code == 400
+
+
+def test_resolving_a_dispute_is_json_only(world, api):
+    dispute = reviews.dispute_open(
+        visit=world.released_bund_visit, item_key="fries_hot", reason="hot", by=world.store_manager_bund
+    )
+    response = api.as_user(world.reviewer).post(
+        f"/api/disputes/{dispute.pk}/resolve/", {"outcome": "upheld", "note": "fine"}, format="multipart"
+    )
+    assert response.status_code == 415, response.content
+    dispute.refresh_from_db()
+    assert dispute.status == "open"
+
+
+def test_a_dispute_with_a_photo_is_multipart(world, api, media_in_a_temporary_folder):
+    photo = io.BytesIO()
+    Image.new("RGB", (60, 40), (10, 200, 10)).save(photo, "JPEG")
+    photo.seek(0)
+    photo.name = "evidence.jpg"
+    body = {"visit": world.released_bund_visit.id, "item": "fries_hot", "reason": "See photo", "photo": photo}
+    response = api.as_user(world.store_manager_bund).post("/api/disputes/", body, format="multipart")
+    assert response.status_code == 201, response.content
+    assert response.json()["has_photo"] is True
+    assert Dispute.objects.get().photo
+
+
+def test_a_photo_sent_as_json_is_a_415(world, api):
+    visit = world.pending_bund_visit
+    response = api.as_user(world.auditor_a).post(
+        f"/api/auditor/visits/{visit.uuid}/photos/", {"uuid": str(visit.uuid), "item": "fries_hot"}, format="json"
+    )
+    assert response.status_code == 415, response.content
+    assert "application/json" in response.json()["detail"]
+
+
+def test_the_browsable_api_still_offers_a_json_form(world, api):
+    page = api.as_user(world.hq).get("/api/stores/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert b"application/json" in page.content
