@@ -51,6 +51,8 @@ class AuditorViewMixin(ScopedViewSetMixin, ServiceViewSetMixin):
     retrieve=extend_schema(summary="One of my assignments"),
 )
 class AuditorAssignmentViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The visits offered to the caller (an auditor): accept or decline each one before its window opens."""
+
     queryset = Assignment.objects.select_related("store", "version__template").prefetch_related(
         Prefetch("scenario", queryset=ComplaintScenario.objects.prefetch_related("rubric"))
     )
@@ -113,6 +115,9 @@ def _visit_queryset():
     retrieve=extend_schema(summary="One of my visits: what was received, which photos are missing"),
 )
 class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The caller's own visits: submit a whole visit once done, upload its photos, read back what was
+    received (scores, photos still missing), resubmit one a reviewer returned."""
+
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
     serializer_class = s.VisitDetailOut
@@ -182,6 +187,7 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
+        operation_id="auditor_visits_photos_upload",
         summary="Upload one photo of a visit (idempotent by photo uuid)",
         request={"multipart/form-data": s.PhotoUploadIn},
         responses={201: s.PhotoReceiptOut, 200: s.PhotoReceiptOut, 400: OpenApiResponse(description="Bad image")},

@@ -188,7 +188,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["backend.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with operation ids and descriptions written for the API's clients.
+    "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Per-user budgets for the phone API: generous for a real shift, a wall for a runaway client.

@@ -23,6 +23,9 @@ from branches.permissions import IsReviewer
     retrieve=extend_schema(summary="A visit with everything a reviewer needs"),
 )
 class ReviewVisitViewSet(ScopedViewSetMixin, ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Submitted visits, for reviewers: read one with its answers, photos and history, then take it
+    into review, return it to the auditor, reject it, amend an answer or release it to the store."""
+
     permission_classes = [IsReviewer]
     serializer_class = rs.ReviewVisitSerializer
     queryset = Visit.objects.all()
@@ -89,6 +92,9 @@ class ReviewVisitViewSet(ScopedViewSetMixin, ServiceViewSetMixin, viewsets.ReadO
     retrieve=extend_schema(summary="One dispute and its outcome"),
 )
 class DisputeViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """A store's objection to one item of a released visit: its store managers open one within the
+    dispute window; reviewers uphold the score or amend the answer. No dispute names an auditor."""
+
     serializer_class = rs.DisputeSerializer
     queryset = Dispute.objects.select_related("visit__store", "item")
     filterset_fields = ["status"]

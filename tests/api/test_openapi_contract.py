@@ -8,6 +8,7 @@ sent; a JSON endpoint answers any other body with a 415 naming the media type.
 
 from __future__ import annotations
 
+import inspect
 import io
 
 import pytest
@@ -16,6 +17,7 @@ from PIL import Image
 
 from audits.models import Assignment, Dispute
 from audits.services import reviews
+from backend.api import viewsets
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -145,3 +147,55 @@ def test_the_browsable_api_still_offers_a_json_form(world, api):
     page = api.as_user(world.hq).get("/api/stores/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200
     assert b"application/json" in page.content
+
+
+# --- Operation ids and descriptions --------------------------------------------------------------
+
+
+def _plumbing_docs() -> set[str]:
+    """The docstrings of the base classes the API's views derive from (backend.api, DRF)."""
+    docs = set()
+    for cls in vars(viewsets).values():
+        if inspect.isclass(cls):
+            for base in cls.__mro__:
+                if base.__dict__.get("__doc__"):
+                    docs.add(inspect.cleandoc(base.__doc__).strip())
+    return docs
+
+
+def test_no_operation_is_described_by_a_base_class_docstring(schema):
+    docs = _plumbing_docs()
+    assert inspect.cleandoc(viewsets.ScopedViewSetMixin.__doc__) in docs
+    for path, method, op in _operations(schema):
+        assert op.get("summary") or op.get("description"), f"{method.upper()} {path} is not described"
+        assert op.get("description", "").strip() not in docs, f"{method.upper()} {path}"
+        assert "run_service" not in op.get("description", "") and "visible_to" not in op.get("description", "")
+
+
+def test_only_creating_operations_end_in_create(schema):
+    for path, method, op in _operations(schema):
+        if op["operationId"].endswith("_create"):
+            # A POST to a collection that answers 201 (or 202, a job) with what it made.
+            assert method == "post" and "{" not in path, op["operationId"]
+            assert {"201", "202"} & set(op["responses"]), op["operationId"]
+    ids = {op["operationId"] for _path, _method, op in _operations(schema)}
+    assert {
+        "auth_token_obtain",
+        "auditor_assignments_accept",
+        "auditor_assignments_decline",
+        "auditor_visits_create",
+        "auditor_visits_resubmit",
+        "auditor_visits_photos_upload",
+        "review_visits_release",
+        "review_visits_return",
+        "disputes_create",
+        "disputes_resolve",
+        "scorecard_versions_publish",
+        "waves_preview",
+    } <= ids
+
+
+def test_component_names_do_not_repeat_request(schema):
+    names = set(schema["components"]["schemas"])
+    assert not [name for name in names if name.endswith("RequestRequest")]
+    assert {"TokenRequest", "TokenResponse", "CoachingReportRequest"} <= names
