@@ -273,6 +273,7 @@ PHOTO_UPLOAD = [
     request(
         "The photo of the tables (multipart: file, uuid, item)",
         {"file": "tables.jpg (binary, image/jpeg)", "uuid": PHOTO_UUID, "item": "tables_clean"},
+        media_type="multipart/form-data",
     ),
     response("Received; nothing else missing", PHOTO_RECEIPT, status=201),
     response("A retry of the same photo", PHOTO_RECEIPT),

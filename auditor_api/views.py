@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -155,8 +156,10 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         responses={
             201: s.VisitReceiptOut,
             200: OpenApiResponse(s.VisitReceiptOut, description="A retry of an already stored submission."),
-            400: OpenApiResponse(description="Invalid input; answers' errors are keyed by item key."),
-            409: OpenApiResponse(description="This uuid was already used with a different body."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Invalid input; answers' errors are keyed by item key."
+            ),
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="This uuid was already used with a different body."),
         },
         description="The whole visit in one body, once done (offline until then). Retrying with the same uuid "
         "and body answers the stored visit (200); photos are uploaded afterwards, one request each.",

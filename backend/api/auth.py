@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -26,7 +27,7 @@ class ObtainTokenView(ObtainAuthToken):
         ),
         responses={
             200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-            400: OpenApiResponse(description="Unknown user, wrong password, or a field missing."),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Unknown user, wrong password, or a field missing."),
         },
         examples=[
             OpenApiExample(

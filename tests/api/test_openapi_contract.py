@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import io
 
+import jsonschema
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
@@ -199,3 +200,59 @@ def test_component_names_do_not_repeat_request(schema):
     names = set(schema["components"]["schemas"])
     assert not [name for name in names if name.endswith("RequestRequest")]
     assert {"TokenRequest", "TokenResponse", "CoachingReportRequest"} <= names
+
+
+# --- Examples ------------------------------------------------------------------------------------
+
+
+def _examples(content: dict) -> list:
+    return [example["value"] for example in content.get("examples", {}).values()]
+
+
+def _as_json_schema(schema, node):
+    """An OpenAPI 3.0 schema as JSON Schema (draft 4): references inlined, ``nullable`` a null type."""
+    if isinstance(node, list):
+        return [_as_json_schema(schema, child) for child in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _as_json_schema(schema, _resolve(schema, node))
+    converted = {key: _as_json_schema(schema, value) for key, value in node.items() if key not in ("nullable",)}
+    if node.get("format") == "binary":
+        return {}
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def _auditor_operations(schema):
+    return [
+        (path, method, op)
+        for path, method, op in _operations(schema)
+        if path.startswith("/api/auditor/") or path == "/api/auth/token/"
+    ]
+
+
+def test_every_auditor_api_operation_has_request_and_response_examples(schema):
+    operations = _auditor_operations(schema)
+    assert len(operations) == 11
+    for path, method, op in operations:
+        name = f"{method.upper()} {path}"
+        for content in op.get("requestBody", {}).get("content", {}).values():
+            assert _examples(content), f"{name}: no request example"
+        responses = [_examples(content) for r in op["responses"].values() for content in r.get("content", {}).values()]
+        assert any(responses), f"{name}: no response example"
+
+
+def test_the_examples_are_valid_bodies(schema):
+    checked = 0
+    for path, method, op in _auditor_operations(schema):
+        bodies = [(content, "request") for content in op.get("requestBody", {}).get("content", {}).values()]
+        bodies += [(content, code) for code, r in op["responses"].items() for content in r.get("content", {}).values()]
+        for content, where in bodies:
+            validator = jsonschema.Draft4Validator(_as_json_schema(schema, content["schema"]))
+            for value in _examples(content):
+                errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(value)]
+                assert errors == [], f"{method.upper()} {path} {where}"
+                checked += 1
+    assert checked >= 20
