@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from audits.models import Assignment, PhotoStatus, Visit, VisitFlag, VisitPhoto
 from audits.serializers.visits import AnswerValueField
+from backend.api.fields import RoundedDecimalField
 from branches.models import Store
 from branches.serializers import OpeningHoursField
 from scorecards import scoring
@@ -258,9 +259,18 @@ class VisitDetailOut(VisitReceiptOut):
 
 
 class LocationIn(serializers.Serializer):
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
-    accuracy = serializers.DecimalField(
+    """The check-in's GPS fix at any precision, rounded (half-even) to what a visit stores.
+
+    Degrees to 6 decimal places (about 0.1 m), the accuracy to 0.1 m.
+    """
+
+    latitude = RoundedDecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, help_text="Decimal degrees, south negative."
+    )
+    longitude = RoundedDecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, help_text="Decimal degrees, west negative."
+    )
+    accuracy = RoundedDecimalField(
         max_digits=8, decimal_places=1, min_value=0, help_text="Radius of the GPS fix in metres."
     )
 

@@ -4,40 +4,26 @@ import hashlib
 import json
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from auditor_api import examples
 from auditor_api import serializers as s
 from audits import services as audit_services
 from audits.models import Assignment, PhotoStatus, Visit, VisitPhoto, VisitSectionScore
 from audits.services import assignments as assignment_services
 from audits.services import reviews
 from audits.services.photos import visit_photo_receive
+from backend.api.parsers import MultiPartParser
 from backend.api.viewsets import ScopedViewSetMixin, ServiceViewSetMixin
 from branches.permissions import IsAuditor
 from scorecards.models import ComplaintScenario, Item, RubricItem, ScorecardVersion, Section, VersionStatus
 from scorecards.selectors import scorecard_version_list
-
-SUBMISSION_EXAMPLE = {
-    "uuid": "6f1c2a8e-3f7b-4c1e-9d2a-0b1c2d3e4f50",
-    "assignment": 17,
-    "checked_in_at": "2026-11-20T12:01:00+08:00",
-    "checked_out_at": "2026-11-20T12:40:00+08:00",
-    "location": {"latitude": 31.2397, "longitude": 121.4906, "accuracy": 15},
-    "answers": [
-        {"item": "greeted_promptly", "value": True, "comment": "greeted at once"},
-        {"item": "queue_seconds", "value": 95},
-        {"item": "restroom_clean", "na": True},
-    ],
-    "complaint": {"observed": ["acknowledged", "apologised"], "seconds_to_resolution": 140, "transcript": "..."},
-    "receipt": {"number": "A-0192", "amount": "38.50", "time": "2026-11-20T12:10:00+08:00"},
-    "photos": [{"uuid": "0b7e4d1a-1111-4a2b-8c3d-2e3f4a5b6c7d", "item": "tables_clean"}],
-}
 
 
 class AuditorViewMixin(ScopedViewSetMixin, ServiceViewSetMixin):
@@ -47,22 +33,45 @@ class AuditorViewMixin(ScopedViewSetMixin, ServiceViewSetMixin):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My assignments", description="Only the caller's own; filter by `status`."),
-    retrieve=extend_schema(summary="One of my assignments"),
+    list=extend_schema(
+        summary="My assignments",
+        description="Only the caller's own; filter by `status` (offered, accepted, …) and `daypart`.",
+        examples=examples.ASSIGNMENT_LIST,
+    ),
+    retrieve=extend_schema(
+        summary="One of my assignments",
+        description="The store (address, position, opening hours), the window and daypart, the scorecard "
+        "version to fetch for offline use, and the complaint test to perform, if any.",
+        examples=examples.ASSIGNMENT_RETRIEVE,
+    ),
 )
 class AuditorAssignmentViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The visits offered to the caller (an auditor): accept or decline each one before its window opens."""
+
     queryset = Assignment.objects.select_related("store", "version__template").prefetch_related(
         Prefetch("scenario", queryset=ComplaintScenario.objects.prefetch_related("rubric"))
     )
     serializer_class = s.AssignmentOut
     filterset_fields = ["status", "daypart"]
 
-    @extend_schema(request=None, responses={200: s.AssignmentOut}, summary="Accept an offered assignment")
+    @extend_schema(
+        request=None,
+        responses={200: s.AssignmentOut},
+        summary="Accept an offered assignment",
+        description="No body. The assignment must be offered to the caller and its window not over.",
+        examples=examples.ASSIGNMENT_ACCEPT,
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self.run_service(assignment_services.assignment_accept, on="assignment", user="auditor")
 
-    @extend_schema(request=s.DeclineIn, responses={200: s.AssignmentOut}, summary="Decline, with a reason")
+    @extend_schema(
+        request=s.DeclineIn,
+        responses={200: s.AssignmentOut},
+        summary="Decline, with a reason",
+        description="The reason is shown to HQ, who may offer the visit to another auditor.",
+        examples=examples.ASSIGNMENT_DECLINE,
+    )
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         return self.run_service(
@@ -88,6 +97,7 @@ class AuditorScorecardVersionViewSet(AuditorViewMixin, mixins.RetrieveModelMixin
         summary="A whole scorecard version for offline use",
         description="Send the ETag back as `If-None-Match`; an unchanged version answers 304 with no body.",
         responses={200: s.OfflineScorecardOut, 304: OpenApiResponse(description="Not modified")},
+        examples=examples.SCORECARD_RETRIEVE,
     )
     def retrieve(self, request, *args, **kwargs):
         scenarios = ComplaintScenario.objects.filter(active=True).prefetch_related(
@@ -109,10 +119,22 @@ def _visit_queryset():
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My submitted visits", responses=s.VisitReceiptOut(many=True)),
-    retrieve=extend_schema(summary="One of my visits: what was received, which photos are missing"),
+    list=extend_schema(
+        summary="My submitted visits",
+        description="Newest first; filter by `status` (submitted, in_review, returned, released, rejected).",
+        responses=s.VisitReceiptOut(many=True),
+        examples=examples.VISIT_LIST,
+    ),
+    retrieve=extend_schema(
+        summary="One of my visits: what was received, which photos are missing",
+        description="With the answers as stored and, for a returned visit, the reviewer's note and comments.",
+        examples=examples.VISIT_RETRIEVE,
+    ),
 )
 class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The caller's own visits: submit a whole visit once done, upload its photos, read back what was
+    received (scores, photos still missing), resubmit one a reviewer returned."""
+
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
     serializer_class = s.VisitDetailOut
@@ -134,10 +156,14 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         responses={
             201: s.VisitReceiptOut,
             200: OpenApiResponse(s.VisitReceiptOut, description="A retry of an already stored submission."),
-            400: OpenApiResponse(description="Invalid input; answers' errors are keyed by item key."),
-            409: OpenApiResponse(description="This uuid was already used with a different body."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Invalid input; answers' errors are keyed by item key."
+            ),
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="This uuid was already used with a different body."),
         },
-        examples=[OpenApiExample("A lunch visit", value=SUBMISSION_EXAMPLE, request_only=True)],
+        description="The whole visit in one body, once done (offline until then). Retrying with the same uuid "
+        "and body answers the stored visit (200); photos are uploaded afterwards, one request each.",
+        examples=examples.VISIT_CREATE,
     )
     def create(self, request, *args, **kwargs):
         body = s.VisitSubmissionIn(data=request.data)
@@ -157,6 +183,8 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         summary="Resubmit a returned visit (a new revision; the one before is kept)",
         request=s.ResubmissionIn,
         responses={200: s.VisitReceiptOut, 400: OpenApiResponse(description="Invalid answers, or not returned")},
+        description="Only a visit a reviewer returned: the whole set of answers again, scored anew.",
+        examples=examples.VISIT_RESUBMIT,
     )
     @action(detail=True, methods=["post"])
     def resubmit(self, request, uuid=None):
@@ -182,13 +210,15 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
+        operation_id="auditor_visits_photos_upload",
         summary="Upload one photo of a visit (idempotent by photo uuid)",
         request={"multipart/form-data": s.PhotoUploadIn},
         responses={201: s.PhotoReceiptOut, 200: s.PhotoReceiptOut, 400: OpenApiResponse(description="Bad image")},
+        description="multipart/form-data: the image as `file`, and the `uuid` and `item` planned in the "
+        "submission's `photos`. The same uuid again answers the stored photo (200).",
+        examples=examples.PHOTO_UPLOAD,
     )
-    @action(
-        detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], throttle_scope="auditor-photos"
-    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], throttle_scope="auditor-photos")
     def photos(self, request, uuid=None):
         visit = self.get_object()
         body = s.PhotoUploadIn(data=request.data)

@@ -182,15 +182,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # DRF's parsers, refusing what no field can hold (NUL, lone surrogates, >64-bit integers,
-    # nesting deeper than 64) with a 400 naming the field, instead of a 500 further in.
-    "DEFAULT_PARSER_CLASSES": [
-        "backend.api.parsers.JSONParser",
-        "backend.api.parsers.FormParser",
-        "backend.api.parsers.MultiPartParser",
-    ],
+    # JSON only: one content type per request body, as the schema says. A form or multipart body
+    # sent to a JSON endpoint is a 415. Views that take a file set ``parser_classes`` to the
+    # project's MultiPartParser. The project's parsers refuse what no field can hold (NUL, lone
+    # surrogates, >64-bit integers, nesting deeper than 64) with a 400 naming the field.
+    "DEFAULT_PARSER_CLASSES": ["backend.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
+    # drf-spectacular's, with operation ids, descriptions and response shapes written for the
+    # API's clients (backend.api.schema).
     "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
     # The phone states the contract version it speaks in X-Incognito-API-Version (missing: 1).
     "DEFAULT_VERSIONING_CLASS": "backend.api.versioning.HeaderVersioning",

@@ -2,12 +2,16 @@
 
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from coaching.models import CoachingReport, ReportStatus
 from reports.selectors import PERIOD_EARLIEST, PERIOD_LATEST, validate_period_date
 
 
+# The request body of POST /api/reports/coaching/: "CoachingReportRequest" in the schema (a request
+# body's component gets "Request" appended; the class's own name would make it "…RequestRequest").
+@extend_schema_serializer(component_name="CoachingReport")
 class CoachingReportRequestSerializer(serializers.Serializer):
     store = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9-]*$", max_length=32, help_text="The store's code.")
     start = serializers.DateField(

@@ -1,4 +1,10 @@
-"""The API's body parsers (``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``): DRF's, made safe.
+"""The API's body parsers: DRF's, made safe.
+
+``JSONParser`` is the default (``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``): every request body
+is JSON, one content type, unless the view takes a file. Those views (a visit's photo, a
+dispute's evidence) set ``parser_classes`` to ``MultiPartParser``; the schema then declares
+``multipart/form-data`` for them and nothing else. ``FormParser`` is here for a view that would
+need ``application/x-www-form-urlencoded``; none does today.
 
 Each parses exactly as DRF does, then refuses what no field can hold (``backend.hostile_input``)
 with a 400 naming the path to the value, before any serializer, hash or query sees it: NUL

@@ -23,13 +23,25 @@ against it):
   drf-spectacular's ``allOf: [$ref], nullable: true`` does not (``nullable`` only widens a
   ``type`` of the same schema object), so it becomes ``oneOf: [$ref, null]``. Under OpenAPI 3.1
   drf-spectacular writes ``oneOf: [$ref, {type: null}]`` itself and nothing is changed.
+
+Operations are named and described for the clients generated from the schema:
+
+- **Operation ids.** A ``POST`` to an extra action is named after the action alone
+  (``auditor_assignments_accept``, ``review_visits_release``), not ``…_create``: only a ``POST``
+  that creates (the viewset's ``create``) ends in ``_create``. An ``extend_schema(operation_id=…)``
+  still wins.
+- **Descriptions.** A view's description is its own docstring, or one of its app's classes in
+  between: the docstrings of the plumbing it derives from (``backend.api.viewsets``' mixins, DRF's
+  classes) are written for the project's developers, never shown to the API's clients.
 """
 
 from __future__ import annotations
 
+import inspect
+
 from django.utils import translation
 from drf_spectacular import generators, openapi
-from drf_spectacular.plumbing import is_jsonschema_compliant
+from drf_spectacular.plumbing import get_doc, is_jsonschema_compliant
 from drf_spectacular.utils import OpenApiParameter
 
 from backend.api.versioning import CURRENT_VERSION, HEADER, SUPPORTED_VERSIONS, HeaderVersioning
@@ -68,6 +80,29 @@ def _nullable_ref(schema: dict) -> dict:
     return {"oneOf": [refs[0], _NULL_30], **meta}
 
 
+# Classes from these modules are plumbing: their docstrings are not the API's documentation.
+PLUMBING_MODULES = ("backend.api", "rest_framework", "drf_spectacular", "django")
+
+# The viewset actions DRF's router maps itself; every other action is an extra one (``@action``).
+ROUTER_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_update", "destroy"})
+
+
+def is_plumbing(obj) -> bool:
+    module = getattr(obj, "__module__", None) or ""
+    return any(module == name or module.startswith(name + ".") for name in PLUMBING_MODULES)
+
+
+def view_doc(view_class: type) -> str:
+    """The first docstring of ``view_class``'s own classes, stopping at the first plumbing class."""
+    for cls in view_class.__mro__:
+        if is_plumbing(cls):
+            break
+        doc = cls.__dict__.get("__doc__")
+        if doc:
+            return "\n".join(line.rstrip() for line in inspect.cleandoc(doc).rstrip().split("\n"))
+    return ""
+
+
 class SchemaGenerator(generators.SchemaGenerator):
     """Spectacular's generator, always in English."""
 
@@ -77,8 +112,9 @@ class SchemaGenerator(generators.SchemaGenerator):
 
 
 class AutoSchema(openapi.AutoSchema):
-    """Spectacular's inspector: the contract-version header on every versioned operation, and the
-    response shapes as sent (every property required, nullable nested objects that admit null)."""
+    """Spectacular's inspector: the contract-version header on every versioned operation, the
+    response shapes as sent (every property required, nullable nested objects that admit null),
+    operation ids that name the action and descriptions written for the client."""
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
@@ -109,3 +145,15 @@ class AutoSchema(openapi.AutoSchema):
                 *parameters,
             ]
         return parameters
+
+    def get_operation_id(self) -> str:
+        operation_id = super().get_operation_id()
+        action = getattr(self.view, "action", None)
+        if self.method == "POST" and action and action not in ROUTER_ACTIONS and operation_id.endswith("_create"):
+            return operation_id.removesuffix("_create")
+        return operation_id
+
+    def get_description(self) -> str:
+        action_or_method = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        action_doc = "" if action_or_method is None or is_plumbing(action_or_method) else get_doc(action_or_method)
+        return action_doc or view_doc(self.view.__class__)
