@@ -19,13 +19,13 @@ SCENARIO = {
         "取餐后约 2 分钟回到柜台，礼貌地告诉员工：「不好意思，这份薯条是凉的。」观察员工如何回应，不主动提出要求。"
     ),
     "timing": "取餐后 2 分钟内",
-    "pass_mark": "70.0",
+    "pass_mark": 70.0,
     "rubric": [
-        {"key": "acknowledged", "description": "确认问题并倾听", "points": "1.00", "within_seconds": None},
-        {"key": "apologised", "description": "真诚道歉", "points": "1.00", "within_seconds": None},
-        {"key": "replaced", "description": "主动更换新鲜薯条", "points": "2.00", "within_seconds": None},
-        {"key": "manager", "description": "通知值班经理", "points": "1.00", "within_seconds": None},
-        {"key": "within_120", "description": "2 分钟内解决", "points": "1.00", "within_seconds": 120},
+        {"key": "acknowledged", "description": "确认问题并倾听", "points": 1.0, "within_seconds": None},
+        {"key": "apologised", "description": "真诚道歉", "points": 1.0, "within_seconds": None},
+        {"key": "replaced", "description": "主动更换新鲜薯条", "points": 2.0, "within_seconds": None},
+        {"key": "manager", "description": "通知值班经理", "points": 1.0, "within_seconds": None},
+        {"key": "within_120", "description": "2 分钟内解决", "points": 1.0, "within_seconds": 120},
     ],
 }
 
@@ -39,8 +39,8 @@ ASSIGNMENT = {
         "name": "上海外滩餐厅",
         "address": "上海市黄浦区中山东一路 12 号",
         "city": "上海",
-        "latitude": "31.239700",
-        "longitude": "121.490300",
+        "latitude": 31.2397,
+        "longitude": 121.4903,
         "timezone": "Asia/Shanghai",
         "opening_hours": OPENING_HOURS,
     },
@@ -103,7 +103,7 @@ SUBMISSION = {
         "seconds_to_resolution": 140,
         "transcript": "员工确认薯条是凉的，道歉后更换了一份新鲜薯条。",
     },
-    "receipt": {"number": "A-0192", "amount": "38.50", "time": "2026-11-20T12:10:00+08:00"},
+    "receipt": {"number": "A-0192", "amount": 38.5, "time": "2026-11-20T12:10:00+08:00"},
     "photos": [{"uuid": PHOTO_UUID, "item": "tables_clean"}],
     "summary": "整体良好；餐桌清洁需加强。",
 }
@@ -125,7 +125,7 @@ VISIT_DETAIL = {
     ],
     "photos": [{"uuid": PHOTO_UUID, "item": "tables_clean", "status": "received"}],
     "receipt_number": "A-0192",
-    "receipt_amount": "38.50",
+    "receipt_amount": 38.5,
     "receipt_time": "2026-11-20T12:10:00+08:00",
     "submitted_at": "2026-11-20T12:41:07+08:00",
 }

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -59,10 +59,9 @@ class ScorecardVersionViewSet(ScopedModelViewSet):
     def scope(self, queryset):
         return selectors.scorecard_version_list(user=self.request.user)
 
-    @extend_schema(
-        request=None,
-        responses={405: OpenApiResponse(description="Versions are made with the template or with new-draft.")},
-    )
+    # Not an operation of the contract: versions are made with the template or with new-draft, and
+    # a POST here only says so (405).
+    @extend_schema(exclude=True)
     def create(self, request, *args, **kwargs):
         return Response(
             {"detail": "Create a template, or a new draft with POST /api/scorecards/{id}/new-draft/."},

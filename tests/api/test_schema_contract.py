@@ -17,6 +17,16 @@ def served(client, language=None, **extra) -> str:
     return response.content.decode("utf-8")
 
 
+def without_examples(node):
+    """The schema minus its examples: those are the demo brand's data (Chinese store names), not
+    the schema's language."""
+    if isinstance(node, dict):
+        return {key: without_examples(value) for key, value in node.items() if key not in ("example", "examples")}
+    if isinstance(node, list):
+        return [without_examples(value) for value in node]
+    return node
+
+
 @pytest.fixture
 def schema_text(db, client) -> str:
     return served(client, "zh-hans")
@@ -37,10 +47,10 @@ def test_the_schema_view_ignores_the_lang_parameter_too(db, client):
     assert served(client, "en") == client.get(SCHEMA, {"lang": "zh-hans"}).content.decode("utf-8")
 
 
-def test_the_schema_has_no_chinese_whatever_the_default_language(db, client, settings):
+def test_the_schema_has_no_chinese_but_in_its_examples_whatever_the_default_language(db, client, settings):
     for default in ("zh-hans", "en"):
         settings.LANGUAGE_CODE = default
-        text = served(client, "zh-hans")
+        text = yaml.safe_dump(without_examples(yaml.safe_load(served(client, "zh-hans"))), allow_unicode=True)
         assert not CJK.findall(text), sorted(set(CJK.findall(text)))[:20]
 
 
