@@ -4,7 +4,8 @@ import hashlib
 import json
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -88,6 +89,21 @@ class AuditorScorecardVersionViewSet(AuditorViewMixin, mixins.RetrieveModelMixin
         summary="A whole scorecard version for offline use",
         description="Send the ETag back as `If-None-Match`; an unchanged version answers 304 with no body.",
         responses={200: s.OfflineScorecardOut, 304: OpenApiResponse(description="Not modified")},
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="The `ETag` of the copy the phone holds: unchanged, the answer is 304.",
+            ),
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="The version of the whole body (scenarios included); send it back as `If-None-Match`.",
+                response=[200, 304],
+            ),
+        ],
     )
     def retrieve(self, request, *args, **kwargs):
         scenarios = ComplaintScenario.objects.filter(active=True).prefetch_related(
@@ -184,7 +200,12 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Upload one photo of a visit (idempotent by photo uuid)",
         request={"multipart/form-data": s.PhotoUploadIn},
-        responses={201: s.PhotoReceiptOut, 200: s.PhotoReceiptOut, 400: OpenApiResponse(description="Bad image")},
+        responses={
+            201: s.PhotoReceiptOut,
+            200: s.PhotoReceiptOut,
+            400: OpenApiResponse(description="Bad image"),
+            409: OpenApiResponse(description="This photo uuid belongs to another visit, or came with another file."),
+        },
     )
     @action(
         detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], throttle_scope="auditor-photos"

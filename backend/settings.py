@@ -210,6 +210,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # Every operation's error responses (RFC 9457 problem+json) and the headers they send.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.api.problems.document_problems",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "VisitStatusEnum": "audits.models.VisitStatus",
         "VersionStatusEnum": "scorecards.models.VersionStatus",
