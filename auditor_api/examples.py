@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample
 
+from backend.api.problems import problem_for
+from backend.errors import Conflict, InvalidInput
+
 VISIT_UUID = "6f1c2a8e-3f7b-4c1e-9d2a-0b1c2d3e4f50"
 PHOTO_UUID = "0b7e4d1a-1111-4a2b-8c3d-2e3f4a5b6c7d"
 
@@ -247,14 +250,18 @@ VISIT_CREATE = [
     response("A retry of the same submission", RECEIPT),
     response(
         "Another body under the same uuid",
-        {
-            "detail": (
+        problem_for(
+            Conflict(
                 "A visit with this uuid was already submitted with a different body; use a new uuid for a new visit."
             )
-        },
+        ).body(),
         status=409,
     ),
-    response("An answer missing", {"answers": {"queue_seconds": ["an answer is required"]}}, status=400),
+    response(
+        "An answer missing",
+        problem_for(InvalidInput({"answers": {"queue_seconds": ["an answer is required"]}})).body(),
+        status=400,
+    ),
 ]
 VISIT_RESUBMIT = [
     request(

@@ -5,7 +5,7 @@ import json
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -98,6 +98,21 @@ class AuditorScorecardVersionViewSet(AuditorViewMixin, mixins.RetrieveModelMixin
         description="Send the ETag back as `If-None-Match`; an unchanged version answers 304 with no body.",
         responses={200: s.OfflineScorecardOut, 304: OpenApiResponse(description="Not modified")},
         examples=examples.SCORECARD_RETRIEVE,
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="The `ETag` of the copy the phone holds: unchanged, the answer is 304.",
+            ),
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="The version of the whole body (scenarios included); send it back as `If-None-Match`.",
+                response=[200, 304],
+            ),
+        ],
     )
     def retrieve(self, request, *args, **kwargs):
         scenarios = ComplaintScenario.objects.filter(active=True).prefetch_related(
@@ -213,7 +228,12 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         operation_id="auditor_visits_photos_upload",
         summary="Upload one photo of a visit (idempotent by photo uuid)",
         request={"multipart/form-data": s.PhotoUploadIn},
-        responses={201: s.PhotoReceiptOut, 200: s.PhotoReceiptOut, 400: OpenApiResponse(description="Bad image")},
+        responses={
+            201: s.PhotoReceiptOut,
+            200: s.PhotoReceiptOut,
+            400: OpenApiResponse(description="Bad image"),
+            409: OpenApiResponse(description="This photo uuid belongs to another visit, or came with another file."),
+        },
         description="multipart/form-data: the image as `file`, and the `uuid` and `item` planned in the "
         "submission's `photos`. The same uuid again answers the stored photo (200).",
         examples=examples.PHOTO_UPLOAD,

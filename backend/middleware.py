@@ -22,10 +22,12 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = self._limit(request)
         if length > limit:
-            body = {
-                "detail": f"The request body is {length} bytes; the limit is {limit} bytes ({limit / 1048576:.1f} MB)."
-            }
-            return HttpResponse(json.dumps(body), status=413, content_type="application/json")
+            detail = f"The request body is {length} bytes; the limit is {limit} bytes ({limit / 1048576:.1f} MB)."
+            if request.path_info.startswith("/api/"):
+                from backend.api.problems import PROBLEM_TYPES, Problem
+
+                return Problem(PROBLEM_TYPES["payload-too-large"], detail, members={"max_bytes": limit}).http_response()
+            return HttpResponse(json.dumps({"detail": detail}), status=413, content_type="application/json")
         return self.get_response(request)
 
     @staticmethod
@@ -44,7 +46,7 @@ class HostileInputMiddleware:
     a list filter. Refused here for every request, naming the parameter. API bodies are the
     API parsers' (``backend.api.parsers``); a page's form body (dashboard, admin) is checked
     here, since Django's forms reach the database for some fields before validating them.
-    The API answers in its error format (JSON); pages with the dashboard's 400 page.
+    The API answers in its error format (problem+json, ``backend.api.problems``); pages with the dashboard's 400 page.
     """
 
     def __init__(self, get_response):
@@ -63,6 +65,8 @@ class HostileInputMiddleware:
         if errors is None:
             return self.get_response(request)
         if api:
-            return HttpResponse(json.dumps(errors), status=400, content_type="application/json")
+            from backend.api.problems import invalid_input
+
+            return invalid_input(errors, "path" if "\x00" in request.path_info else "query").http_response()
         reasons = [message for messages in errors.values() for message in messages]
         return render(request, "400.html", {"reasons": reasons, "fields": errors}, status=400)

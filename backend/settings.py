@@ -227,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     # Read-only response fields are required (they are always sent); see backend.api.schema.
     "COMPONENT_NO_READ_ONLY_REQUIRED": False,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # Every operation's error responses (RFC 9457 problem+json) and the headers they send.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.api.problems.document_problems",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "VisitStatusEnum": "audits.models.VisitStatus",
         "VersionStatusEnum": "scorecards.models.VersionStatus",

@@ -11,6 +11,12 @@ admin.site.site_header = "Incognito HQ"
 admin.site.site_title = "Incognito"
 admin.site.index_title = "Audit programme administration"
 
+# Under /api/ Django's own failures answer the API's problem+json; elsewhere, the usual pages.
+handler400 = "backend.api.problems.handler400"
+handler403 = "backend.api.problems.handler403"
+handler404 = "backend.api.problems.handler404"
+handler500 = "backend.api.problems.handler500"
+
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from backend import clock
+from backend.api.problems import ProblemError
 from backend.api.viewsets import ScopedViewSetMixin, ServiceViewSetMixin
 from branches.models import Store
 from coaching import services
@@ -79,7 +80,9 @@ class CoachingReportViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.List
         operation_id="reports_coaching_pdf",
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
-            409: OpenApiResponse(description="Not finished (queued, running) or failed."),
+            409: OpenApiResponse(
+                description="Not finished (queued, running) or failed; the problem's `report_status` says which."
+            ),
             **REPORT_ERRORS,
         },
     )
@@ -88,7 +91,7 @@ class CoachingReportViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.List
         report = self.get_object()
         if report.status != ReportStatus.DONE:
             detail = report.reason if report.status == ReportStatus.FAILED else f"The report is {report.status}."
-            return Response({"status": report.status, "detail": detail}, status=409)
+            raise ProblemError("conflict", detail, report_status=report.status)
         return FileResponse(
             report.pdf.open("rb"), as_attachment=True, filename=report.filename, content_type="application/pdf"
         )

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework.exceptions import MethodNotAllowed
 
 from backend.api.viewsets import ScopedModelViewSet
 from branches.permissions import IsHQAdmin, IsHQAdminOrReadOnly
@@ -63,9 +63,8 @@ class ScorecardVersionViewSet(ScopedModelViewSet):
     # a POST here only says so (405).
     @extend_schema(exclude=True)
     def create(self, request, *args, **kwargs):
-        return Response(
-            {"detail": "Create a template, or a new draft with POST /api/scorecards/{id}/new-draft/."},
-            status=status.HTTP_405_METHOD_NOT_ALLOWED,
+        raise MethodNotAllowed(
+            request.method, detail="Create a template, or a new draft with POST /api/scorecards/{id}/new-draft/."
         )
 
     def update(self, request, *args, **kwargs):

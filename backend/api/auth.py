@@ -4,6 +4,8 @@ from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from backend.api.parsers import JSONParser
+from backend.api.problems import problem_for
+from backend.errors import InvalidInput
 
 
 class ObtainTokenView(ObtainAuthToken):
@@ -43,7 +45,7 @@ class ObtainTokenView(ObtainAuthToken):
             ),
             OpenApiExample(
                 "Wrong password",
-                value={"non_field_errors": ["Unable to log in with provided credentials."]},
+                value=problem_for(InvalidInput("Unable to log in with provided credentials.")).body(),
                 response_only=True,
                 status_codes=["400"],
             ),

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.api.problems import fields
 from tests.factories import PASSWORD
 
 
@@ -20,7 +21,7 @@ def test_token_login_with_a_wrong_password_is_400_and_says_why(world, api):
 def test_token_login_names_missing_fields(db, api):
     response = api.post("/api/auth/token/", {}, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"username", "password"}
+    assert set(fields(response)) == {"username", "password"}
 
 
 @pytest.mark.parametrize(
@@ -63,4 +64,4 @@ def test_messages_are_chinese_for_a_chinese_client(world, api):
         format="json",
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    assert response.json()["non_field_errors"] == ["无法使用提供的认证信息登录。"]
+    assert fields(response)["non_field_errors"] == ["无法使用提供的认证信息登录。"]

@@ -14,13 +14,18 @@ from backend.errors import Conflict, DomainError, Forbidden, InvalidInput, valid
 from branches import policy
 from branches.models import Region
 from branches.serializers import RegionSerializer
+from tests.api.problems import fields, fields_of, reasons
 
 GENERIC_403 = {"detail": "You do not have permission to perform this action."}
 
 
 def _answer(error):
     response = exception_handler(error, {})
-    return response.status_code, response.data
+    body = response.data
+    if response.status_code == 400 or body.get("errors"):
+        # The reasons in DRF's nested shape, from the problem's pointers (tests.api.problems.fields).
+        return response.status_code, fields_of(body)
+    return response.status_code, {"detail": body["detail"]}
 
 
 @pytest.mark.parametrize(
@@ -122,7 +127,7 @@ def test_the_mixin_validates_calls_the_service_with_the_caller_and_reads_back_th
     assert response.data["code"] == "NEW" and response.data["name"] == "新区"
 
     invalid = _post(world, _Regions, {})
-    assert invalid.status_code == 400 and set(invalid.data) == {"name"}
+    assert invalid.status_code == 400 and set(fields(invalid)) == {"name"}
 
 
 def test_what_the_service_wrote_but_the_caller_may_not_see_is_not_answered(world):
@@ -137,6 +142,6 @@ def test_a_refused_service_leaves_nothing_half_written(world):
     refusing = type("_RefusingRegions", (_Regions,), {"service": staticmethod(_half_then_refuse)})
     response = _post(world, refusing, {"name": "半"})
     assert response.status_code == 400
-    assert response.data == {"name": ["Refused after the first write."]}
+    assert reasons(response) == {"/name": ["Refused after the first write."]}
     assert Region.objects.count() == before
     assert not Region.objects.filter(code="HALF").exists()

@@ -2,6 +2,7 @@ import pytest
 
 from audits.models import AssignmentStatus
 from tests import factories
+from tests.api.problems import fields
 
 
 def test_auditor_lists_only_their_own_assignments_with_what_they_need_offline(world, api, make_assignment):
@@ -43,7 +44,7 @@ def test_accepting_an_expired_offer_fails_clearly(world, api, make_assignment):
     assignment = make_assignment(accepted=False, days=(-10, -3))
     response = api.as_user(world.auditor_a).post(f"/api/auditor/assignments/{assignment.id}/accept/")
     assert response.status_code == 400
-    assert "expired" in response.json()["status"][0]
+    assert "expired" in fields(response)["status"][0]
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.EXPIRED
 
@@ -52,7 +53,7 @@ def test_declining_needs_a_reason(world, api, make_assignment):
     assignment = make_assignment(accepted=False)
     client = api.as_user(world.auditor_a)
     response = client.post(f"/api/auditor/assignments/{assignment.id}/decline/", {"reason": ""}, format="json")
-    assert response.status_code == 400 and "reason" in response.json()
+    assert response.status_code == 400 and "reason" in fields(response)
     response = client.post(f"/api/auditor/assignments/{assignment.id}/decline/", {"reason": "Sick"}, format="json")
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["decline_reason"]) == ("declined", "Sick")
@@ -113,7 +114,7 @@ def test_hq_assignment_refusals_name_the_field(world, api, changes, field, reaso
     }
     response = api.as_user(world.hq).post("/api/assignments/", body, format="json")
     assert response.status_code == 400
-    assert reason in " ".join(response.json()[field])
+    assert reason in " ".join(fields(response)[field])
 
 
 def test_an_auditor_whose_certification_lapses_in_the_window_cannot_be_assigned(world, api):
@@ -135,4 +136,4 @@ def test_an_auditor_whose_certification_lapses_in_the_window_cannot_be_assigned(
         format="json",
     )
     assert response.status_code == 400
-    assert "not certified" in response.json()["auditor"][0]
+    assert "not certified" in fields(response)["auditor"][0]

@@ -14,6 +14,7 @@ import pytest
 from audits.models import Answer, AnswerAmendment, AssignmentStatus, Visit
 from scorecards import scoring
 from tests import factories
+from tests.api.problems import fields
 from tests.auditor_api.conftest import submission_body
 
 URL = "/api/auditor/visits/"
@@ -46,7 +47,7 @@ def test_more_than_three_decimal_places_is_400_naming_the_item_and_stores_nothin
     before = _counts()
     response = api.as_user(world.auditor_a).post(URL, _with_wait(assignment, 119.9996), format="json")
     assert response.status_code == 400, response.content
-    problem = response.json()["answers"]["wait_seconds"][0]
+    problem = fields(response)["answers"]["wait_seconds"][0]
     assert "119.9996" in problem and "3 decimal places" in problem
     assert _counts() == before
     assignment.refresh_from_db()
@@ -60,8 +61,8 @@ def test_out_of_range_and_non_finite_numbers_are_400_naming_the_item_and_the_lim
     client = api.as_user(world.auditor_a)
     response = client.post(URL, _with_wait(assignment, value), format="json")
     assert response.status_code == 400, response.content
-    assert set(response.json()["answers"]) == {"wait_seconds"}
-    assert RANGE_TEXT in response.json()["answers"]["wait_seconds"][0]
+    assert set(fields(response)["answers"]) == {"wait_seconds"}
+    assert RANGE_TEXT in fields(response)["answers"]["wait_seconds"][0]
     assert _counts() == before
     # One typo never blocks anyone: the queue and every visit still read.
     reviewer = api.as_user(world.reviewer)
@@ -81,7 +82,7 @@ def test_a_json_number_too_large_for_a_float_is_400_under_answers_and_stores_not
         URL, data=json.dumps(body).replace('"value": 0', '"value": 1e400'), content_type="application/json"
     )
     assert raw.status_code == 400, raw.content
-    problems = raw.json()["answers"]
+    problems = fields(raw)["answers"]
     assert "wait_seconds" in problems or str(index) in problems, problems
     if "wait_seconds" in problems:
         assert RANGE_TEXT in problems["wait_seconds"][0]
@@ -125,7 +126,7 @@ def test_an_amendment_to_a_bad_number_is_400_naming_the_item_and_changes_nothing
         f"/api/review/visits/{visit.id}/amend/", {"item": "wait_seconds", "value": value, "reason": "x"}, format="json"
     )
     assert response.status_code == 400, response.content
-    problem = response.json()["answers"]["wait_seconds"][0]
+    problem = fields(response)["answers"]["wait_seconds"][0]
     assert ("3 decimal places" in problem) if value == 119.9996 else (RANGE_TEXT in problem)
     visit.refresh_from_db()
     assert visit.score == score and _counts() == before
@@ -146,7 +147,7 @@ def test_a_dispute_amended_to_a_bad_number_is_400_and_stays_open(world, api, val
         format="json",
     )
     assert response.status_code == 400, response.content
-    assert "wait_seconds" in response.json()["answers"]
+    assert "wait_seconds" in fields(response)["answers"]
     assert api.as_user(world.reviewer).get(f"/api/disputes/{opened.json()['id']}/").json()["status"] == "open"
     visit.refresh_from_db()
     assert visit.score == Decimal("100.0") and not visit.amendments.exists()
@@ -166,7 +167,7 @@ def test_a_resubmission_with_a_bad_number_is_400_and_keeps_the_visit_returned(wo
     auditor = api.as_user(world.auditor_a)  # one client: as_user() switches who it signs in as
     response = auditor.post(f"{URL}{visit.uuid}/resubmit/", {"answers": answers}, format="json")
     assert response.status_code == 400, response.content
-    assert RANGE_TEXT in response.json()["answers"]["wait_seconds"][0]
+    assert RANGE_TEXT in fields(response)["answers"]["wait_seconds"][0]
     visit.refresh_from_db()
     assert (visit.status, visit.revision) == ("returned", 1)
     assert Answer.objects.get(visit=visit, item__key="wait_seconds").value_number == 95

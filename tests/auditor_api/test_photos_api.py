@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from audits.models import VisitPhoto
+from tests.api.problems import fields
 from tests.auditor_api.conftest import submission_body
 
 URL = "/api/auditor/visits/"
@@ -83,7 +84,7 @@ def test_disguised_and_broken_files_are_400_saying_why_and_nothing_is_stored(wor
     for content, reason in cases.items():
         response = _upload(client, visit_uuid, photo_uuid, "fries_hot", content)
         assert response.status_code == 400
-        assert reason in response.json()["file"][0]
+        assert reason in fields(response)["file"][0]
     photo = VisitPhoto.objects.get(uuid=photo_uuid)
     assert photo.status == "expected" and not photo.image
     assert _stored_files() == files_before
@@ -99,7 +100,7 @@ def test_an_oversized_photo_is_refused(world, api, make_assignment, settings):
 def test_a_photo_for_an_item_it_was_not_planned_for_is_400(world, api, make_assignment):
     client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
     response = _upload(client, visit_uuid, photo_uuid, "greeted", _jpeg_with_exif())
-    assert response.status_code == 400 and "planned for “fries_hot”" in response.json()["item"][0]
+    assert response.status_code == 400 and "planned for “fries_hot”" in fields(response)["item"][0]
 
 
 def test_another_auditor_cannot_upload_to_my_visit(world, api, make_assignment):

@@ -7,6 +7,7 @@ import pytest
 
 from audits.models import Answer, AssignmentStatus, Visit, VisitPhoto
 from tests import factories
+from tests.api.problems import fields, reasons
 from tests.auditor_api.conftest import lunchtime, submission_body
 
 URL = "/api/auditor/visits/"
@@ -80,7 +81,7 @@ def test_invalid_answers_are_400_by_item_key_and_nothing_is_stored(world, api, m
     before = _counts()
     response = api.as_user(world.auditor_a).post(URL, body, format="json")
     assert response.status_code == 400
-    answers = response.json()["answers"]
+    answers = fields(response)["answers"]
     assert set(answers) == {"fries_hot", "burger_taste", "food_safe", "greeted", "nonsense", "wait_seconds"}
     assert answers["food_safe"] == ["N/A is not allowed for this item"]
     assert answers["wait_seconds"] == ["an answer is required"]
@@ -95,7 +96,7 @@ def test_malformed_fields_are_400_naming_the_field(world, api, make_assignment):
     body["location"]["latitude"] = "123"
     response = api.as_user(world.auditor_a).post(URL, body, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"uuid", "checked_in_at", "location"}
+    assert set(fields(response)) == {"uuid", "checked_in_at", "location"}
 
 
 @pytest.mark.parametrize("state", ["someone_elses", "offered", "missing"])
@@ -109,7 +110,7 @@ def test_an_assignment_that_is_not_the_callers_or_not_accepted_is_refused(world,
         body["assignment"] = 999_999
     response = api.as_user(world.auditor_a).post(URL, body, format="json")
     assert response.status_code == 400
-    assert response.json()["assignment"] == ["You have no accepted assignment with this id."]
+    assert reasons(response)["/assignment"] == ["You have no accepted assignment with this id."]
     assert not Visit.objects.filter(uuid=body["uuid"]).exists()
 
 
@@ -119,7 +120,7 @@ def test_a_second_visit_for_the_same_assignment_is_refused(world, api, make_assi
     client.post(URL, submission_body(assignment), format="json")
     response = client.post(URL, submission_body(assignment), format="json")
     assert response.status_code == 400
-    assert response.json()["assignment"] == ["This assignment already has a visit."]
+    assert reasons(response)["/assignment"] == ["This assignment already has a visit."]
 
 
 def test_a_photo_required_item_needs_a_planned_photo(world, api, make_assignment):
@@ -130,7 +131,7 @@ def test_a_photo_required_item_needs_a_planned_photo(world, api, make_assignment
     body = submission_body(assignment)
     response = api.as_user(world.auditor_a).post(URL, body, format="json")
     assert response.status_code == 400
-    assert "photo evidence is required" in response.json()["answers"]["fries_hot"][0]
+    assert "photo evidence is required" in fields(response)["answers"]["fries_hot"][0]
     photo = str(uuid.uuid4())
     body["photos"] = [{"uuid": photo, "item": "fries_hot"}]
     response = api.as_user(world.auditor_a).post(URL, body, format="json")
@@ -166,7 +167,7 @@ def test_a_complaint_test_result_is_required_when_assigned_and_scored(world, api
     assignment = make_assignment(scenario=factories.complaint_scenario())
     client = api.as_user(world.auditor_a)
     body = submission_body(assignment)
-    assert "complaint" in client.post(URL, body, format="json").json()
+    assert "complaint" in fields(client.post(URL, body, format="json"))
     body["complaint"] = {"observed": ["acknowledged", "apologised", "remedy"], "seconds_to_resolution": 140}
     response = client.post(URL, body, format="json")
     assert response.status_code == 201

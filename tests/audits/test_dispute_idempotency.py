@@ -20,6 +20,7 @@ from audits.models import Dispute, Visit
 from audits.services import reviews
 from backend import clock
 from backend.errors import Conflict
+from tests.api.problems import fields
 from tests.concurrency import post_at_once
 
 URL = "/api/disputes/"
@@ -60,7 +61,7 @@ def test_the_same_key_with_another_reason_is_a_409_naming_the_key(world, api):
     assert client.post(URL, body, format="json").status_code == 201
     refused = client.post(URL, {**body, "reason": "Something else"}, format="json")
     assert refused.status_code == 409, refused.content
-    assert list(refused.json()) == ["client_key"]
+    assert list(fields(refused)) == ["client_key"]
     assert Dispute.objects.get().reason == body["reason"]
 
 
@@ -81,7 +82,7 @@ def test_without_a_key_a_retry_is_refused_as_before(world, api):
     del body["client_key"]
     assert client.post(URL, body, format="json").status_code == 201
     refused = client.post(URL, body, format="json")
-    assert refused.status_code == 400 and "already has an open dispute" in refused.json()["item"][0]
+    assert refused.status_code == 400 and "already has an open dispute" in fields(refused)["item"][0]
     assert Dispute.objects.count() == 1
 
 
@@ -104,7 +105,7 @@ def test_a_multipart_retry_with_the_same_photo_replays_and_another_photo_is_a_40
 def test_a_malformed_key_is_a_400_naming_it(world, api, key):
     response = api.as_user(world.store_manager_bund).post(URL, _body(world, client_key=key), format="json")
     assert response.status_code == 400, response.content
-    assert "client_key" in response.json()
+    assert "client_key" in fields(response)
     assert not Dispute.objects.exists()
 
 

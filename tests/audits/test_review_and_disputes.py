@@ -12,6 +12,7 @@ from PIL import Image
 from audits.models import AnswerAmendment, Dispute, Visit, VisitRevision
 from audits.services import reviews
 from backend import clock
+from tests.api.problems import detail, fields
 from tests.auditor_api.conftest import submission_body
 
 
@@ -102,7 +103,7 @@ def test_an_amendment_recomputes_the_score_and_keeps_the_original_with_who_when_
 
 def test_an_invalid_amendment_is_400_and_changes_nothing(world, api, submitted):
     response = review(api, world, submitted, "amend", {"item": "burger_taste", "value": 9, "reason": "x"})
-    assert response.status_code == 400 and "burger_taste" in response.json()["answers"]
+    assert response.status_code == 400 and "burger_taste" in fields(response)["answers"]
     submitted.refresh_from_db()
     assert submitted.score == Decimal("90.5") and not AnswerAmendment.objects.exists()
 
@@ -160,14 +161,14 @@ def test_disputes_close_after_the_window(world, api):
     Visit.objects.filter(pk=visit.pk).update(released_at=clock.now() - dt.timedelta(days=8))
     response = dispute(api, world, visit)
     assert response.status_code == 400
-    assert "dispute window closed" in response.json()["visit"][0]
+    assert "dispute window closed" in fields(response)["visit"][0]
 
 
 def test_one_open_dispute_per_item_and_unknown_items_are_named(world, api):
     visit = world.released_bund_visit
     assert dispute(api, world, visit).status_code == 201
-    assert "already has an open dispute" in dispute(api, world, visit).json()["item"][0]
-    assert "not an item" in dispute(api, world, visit, item="nonsense").json()["item"][0]
+    assert "already has an open dispute" in fields(dispute(api, world, visit))["item"][0]
+    assert "not an item" in fields(dispute(api, world, visit, item="nonsense"))["item"][0]
 
 
 def test_someone_elses_visit_or_an_unreleased_one_cannot_be_disputed(world, api):
@@ -222,7 +223,7 @@ def test_the_apis_dispute_refusal_names_the_rule(world, api):
     body = {"visit": world.released_bund_visit.id, "item": "fries_hot", "reason": "x"}
     for outsider in (world.regional_manager_east, world.reviewer, world.hq, world.auditor_a):
         response = api.as_user(outsider).post("/api/disputes/", body, format="json")
-        assert (response.status_code, response.json()) == (403, {"detail": "Only store managers open disputes."})
+        assert (response.status_code, detail(response)) == (403, "Only store managers open disputes.")
 
 
 def test_after_a_rejection_hq_offers_the_visit_again_to_another_auditor(world, api, submitted):

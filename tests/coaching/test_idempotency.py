@@ -22,6 +22,7 @@ from backend.errors import Conflict
 from coaching import services
 from coaching.models import ActionItem
 from coaching.services import actions as action_services
+from tests.api.problems import fields
 from tests.concurrency import post_at_once
 
 URL = "/api/action-items/"
@@ -83,8 +84,8 @@ def test_the_same_key_with_a_different_body_is_a_409_naming_the_key(world, api, 
         change = {"due_on": str(today + dt.timedelta(days=15))}
     refused = client.post(URL, {**body, **change})
     assert refused.status_code == 409, refused.content
-    assert list(refused.json()) == ["client_key"]
-    assert refused.json()["client_key"] and all(isinstance(m, str) for m in refused.json()["client_key"])
+    assert list(fields(refused)) == ["client_key"]
+    assert fields(refused)["client_key"] and all(isinstance(m, str) for m in fields(refused)["client_key"])
     assert ActionItem.objects.count() == 1
     assert ActionItem.objects.get().action == body["action"]
 
@@ -112,7 +113,7 @@ def test_without_a_key_every_post_is_a_new_action(world, api, today):
 def test_a_malformed_key_is_a_400_naming_it(world, api, today, key):
     response = api.as_user(world.store_manager_bund).post(URL, {**_body(today), "client_key": key}, format="json")
     assert response.status_code == 400, response.content
-    assert "client_key" in response.json()
+    assert "client_key" in fields(response)
     assert not ActionItem.objects.exists()
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from scorecards import services
 from scorecards.models import Item, ScorecardVersion, Section, VersionStatus
 from tests import factories
+from tests.api.problems import fields
 
 
 def _draft(content):
@@ -200,7 +201,7 @@ def test_publishing_an_invalid_draft_through_the_api_is_400_with_every_problem(w
     assert client.put(f"/api/scorecard-versions/{draft['id']}/", body, format="json").status_code == 200
     response = client.post(f"/api/scorecard-versions/{draft['id']}/publish/")
     assert response.status_code == 400
-    messages = " ".join(response.json()["non_field_errors"])
+    messages = " ".join(fields(response)["non_field_errors"])
     assert "weights must be above 0" in messages and "has no options" in messages
 
 
@@ -221,7 +222,7 @@ def test_bad_draft_content_is_400_naming_the_field_and_changes_nothing(world, ap
     }
     response = client.put(f"/api/scorecard-versions/{draft['id']}/", body, format="json")
     assert response.status_code == 400
-    errors = response.json()["sections"]["0"]
+    errors = fields(response)["sections"]["0"]
     assert "key" in errors and "type" in errors["items"]["0"]
     assert Section.objects.filter(version_id=draft["id"]).count() == len(factories.SMALL_CARD)
 
