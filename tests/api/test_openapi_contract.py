@@ -19,6 +19,8 @@ from PIL import Image
 from audits.models import Assignment, Dispute
 from audits.services import reviews
 from backend.api import viewsets
+from tests.api.problems import detail as problem_detail
+from tests.api.problems import slug
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -91,7 +93,8 @@ def test_a_form_encoded_post_to_a_json_endpoint_is_a_415_naming_the_media_type(w
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 415, response.content
-    assert response.json() == {"detail": 'Unsupported media type "application/x-www-form-urlencoded" in request.'}
+    assert slug(response) == "unsupported-media-type"
+    assert problem_detail(response) == 'Unsupported media type "application/x-www-form-urlencoded" in request.'
     assert Assignment.objects.count() == planned
 
 
@@ -100,14 +103,14 @@ def test_a_multipart_post_to_a_json_endpoint_is_a_415(world, api):
         f"/api/review/visits/{world.pending_bund_visit.pk}/reject/", {"reason": "no receipt"}, format="multipart"
     )
     assert response.status_code == 415, response.content
-    assert "multipart/form-data" in response.json()["detail"]
+    assert "multipart/form-data" in problem_detail(response)
 
 
 def test_token_login_takes_json_and_refuses_form_data(world, api):
     body = {"username": "sm_bund", "password": "nope"}
     refused = api.post("/api/auth/token/", body, format="multipart")
     assert refused.status_code == 415, refused.content
-    assert "multipart/form-data" in refused.json()["detail"]
+    assert "multipart/form-data" in problem_detail(refused)
     assert api.post("/api/auth/token/", body, format="json").status_code == 400
 
 
@@ -141,7 +144,7 @@ def test_a_photo_sent_as_json_is_a_415(world, api):
         f"/api/auditor/visits/{visit.uuid}/photos/", {"uuid": str(visit.uuid), "item": "fries_hot"}, format="json"
     )
     assert response.status_code == 415, response.content
-    assert "application/json" in response.json()["detail"]
+    assert "application/json" in problem_detail(response)
 
 
 def test_the_browsable_api_still_offers_a_json_form(world, api):

@@ -6,10 +6,12 @@ import pytest
 from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, parser_classes, permission_classes
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.test import APIClient
 
+from backend.api.parsers import MultiPartParser
 from backend.api.problems import MEDIA_TYPE, PROBLEM_TYPES, errors_of, pointer, problem_for
 from backend.errors import Conflict, InvalidInput
 from backend.urls import handler400, handler403, handler404, handler500  # noqa: F401 - this test urlconf's
@@ -31,10 +33,19 @@ def _form(request):
     return HttpResponse(str(len(request.POST)))
 
 
+@api_view(["POST"])
+@permission_classes([AllowAny])
+@parser_classes([MultiPartParser])
+def _multipart(request):
+    # A multipart endpoint of the API's own kind (the API's file uploads take only multipart).
+    return Response({"fields": len(request.data)})
+
+
 urlpatterns = [
     path("api/_test/drf-boom/", _drf_boom),
     path("api/_test/django-boom/", _django_boom),
     path("api/_test/form/", _form),
+    path("api/_test/multipart/", _multipart),
     *backend_urlpatterns,
 ]
 
@@ -180,14 +191,16 @@ def test_413_for_a_body_over_the_limit(db, api, settings):
     assert body["max_bytes"] == 1024 and "the limit is 1024 bytes" in body["detail"]
 
 
-def test_413_for_a_multipart_field_over_djangos_limit_and_400_for_too_many_fields(db, api, settings):
+@with_test_views
+def test_413_for_a_multipart_field_over_djangos_limit_and_400_for_too_many_fields(db, settings):
+    api = APIClient()
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    too_big = api.post("/api/auth/token/", {"username": "x" * 5000, "password": "y"}, format="multipart")
+    too_big = api.post("/api/_test/multipart/", {"username": "x" * 5000, "password": "y"}, format="multipart")
     _is(too_big, "payload-too-large", 413)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
     fields = {f"field{index}": "x" for index in range(10)}
-    too_many = api.post("/api/auth/token/", fields, format="multipart")
+    too_many = api.post("/api/_test/multipart/", fields, format="multipart")
     _is(too_many, "invalid-input", 400)
     assert list(reasons(too_many)) == [""]
 

@@ -44,7 +44,13 @@ def schema() -> dict:
 @pytest.fixture(scope="module")
 def openapi(schema) -> OpenAPI:
     # The comparison's CSV is text; openapi-core reads only JSON and forms by itself.
-    config = Config(extra_media_type_deserializers={"text/csv": lambda data, **_parameters: data.decode("utf-8-sig")})
+    config = Config(
+        extra_media_type_deserializers={
+            "text/csv": lambda data, **_parameters: data.decode("utf-8-sig"),
+            # Errors (RFC 9457) are JSON under their own media type.
+            "application/problem+json": lambda data, **_parameters: json.loads(data),
+        }
+    )
     return OpenAPI.from_dict(schema, config=config)
 
 

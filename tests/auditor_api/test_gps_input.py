@@ -13,6 +13,7 @@ from rest_framework import serializers
 from auditor_api.serializers import LocationIn
 from audits.models import Visit
 from backend.api.fields import RoundedDecimalField
+from tests.api.problems import fields
 from tests.auditor_api.conftest import submission_body
 
 URL = "/api/auditor/visits/"
@@ -56,8 +57,8 @@ def test_an_out_of_range_fix_is_a_400_naming_the_field(world, api, make_assignme
     body["location"] = {"latitude": 31.2397123, "longitude": 121.4902584, "accuracy": 15.25, field: value}
     response = api.as_user(world.auditor_a).post(URL, body, format="json")
     assert response.status_code == 400, response.content
-    assert list(response.json()) == ["location"]
-    assert list(response.json()["location"]) == [field]
+    assert list(fields(response)) == ["location"]
+    assert list(fields(response)["location"]) == [field]
     assert not Visit.objects.filter(uuid=body["uuid"]).exists()
 
 
