@@ -61,8 +61,12 @@ class Generated:
 
 
 @pytest.fixture(scope="module")
-def generated(live_server, tmp_path_factory) -> Generated:
-    """The client ``openapi-python-client generate`` writes from the live server's schema, imported."""
+def generated(django_db_setup, live_server, tmp_path_factory) -> Generated:
+    """The client ``openapi-python-client generate`` writes from the live server's schema, imported.
+
+    It asks for the test database before the live server, so the server (and its connections) is
+    stopped before the database is dropped at the end of the session.
+    """
     folder = tmp_path_factory.mktemp("generated-client")
     schema = httpx.get(
         f"{live_server.url}/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"}, timeout=60
@@ -132,18 +136,32 @@ def test_the_generator_warns_of_nothing_and_every_module_imports(generated):
 # --- The flows ---------------------------------------------------------------------------------
 
 
-def _client(generated: Generated, live_server, username: str):
-    """An ``AuthenticatedClient`` for ``username``, its token got through the generated login."""
-    anonymous = generated.package.Client(base_url=live_server.url)
-    login = generated.call(
-        "auth_token_obtain",
-        client=anonymous,
-        body=generated.model("TokenRequest")(username=username, password=PASSWORD),
-    )
-    assert login.status_code == 200, login.content
-    assert isinstance(login.parsed, generated.model("TokenResponse"))
-    assert isinstance(login.parsed.token, str) and login.parsed.token
-    return generated.package.AuthenticatedClient(base_url=live_server.url, token=login.parsed.token, prefix="Token")
+@pytest.fixture
+def sign_in(generated, live_server):
+    """``sign_in(username, **headers)``: an ``AuthenticatedClient`` with a token got through the
+    generated login. Its connections are closed after the test: the live server keeps a request's
+    database connection until the client hangs up."""
+    opened = []
+
+    def sign_in(username: str, headers: dict[str, str] | None = None):
+        with generated.package.Client(base_url=live_server.url) as anonymous:
+            login = generated.call(
+                "auth_token_obtain",
+                client=anonymous,
+                body=generated.model("TokenRequest")(username=username, password=PASSWORD),
+            )
+        assert login.status_code == 200, login.content
+        assert isinstance(login.parsed, generated.model("TokenResponse"))
+        assert isinstance(login.parsed.token, str) and login.parsed.token
+        client = generated.package.AuthenticatedClient(
+            base_url=live_server.url, token=login.parsed.token, prefix="Token", headers=headers or {}
+        )
+        opened.append(client)
+        return client
+
+    yield sign_in
+    for client in opened:
+        client.get_httpx_client().close()
 
 
 def _jpeg(colour=(180, 90, 30)) -> bytes:
@@ -194,9 +212,9 @@ def offered(world, make_assignment):
     return make_assignment(accepted=False, scenario=factories.complaint_scenario())
 
 
-def test_an_auditor_works_a_visit_with_the_generated_client(generated, live_server, world, offered):
+def test_an_auditor_works_a_visit_with_the_generated_client(generated, sign_in, world, offered):
     m = generated.model
-    auditor = _client(generated, live_server, "auditor_a")
+    auditor = sign_in("auditor_a")
 
     # The offers, and accepting one.
     listed = generated.call(
@@ -221,10 +239,12 @@ def test_an_auditor_works_a_visit_with_the_generated_client(generated, live_serv
     assert isinstance(card.parsed, m("OfflineScorecardOut"))
     items = {item.key: item for section in card.parsed.sections for item in section.items}
     assert set(items) == {"fries_hot", "burger_taste", "food_safe", "greeted", "wait_seconds", "upsell", "remarks"}
-    etag = card.headers["ETag"]
+    # The schema has no If-None-Match parameter: the phone sends it as a header of a client of its
+    # own (the generated ``with_headers`` would also add it to the httpx client already open).
+    conditional = sign_in("auditor_a", headers={"If-None-Match": card.headers["ETag"]})
     unchanged = generated.call(
         "auditor_scorecard_versions_retrieve",
-        client=auditor.with_headers({"If-None-Match": etag}),
+        client=conditional,
         id=offer.scorecard_version,
     )
     assert (unchanged.status_code, unchanged.content, unchanged.parsed) == (304, b"", None)
@@ -323,3 +343,98 @@ def test_an_auditor_works_a_visit_with_the_generated_client(generated, live_serv
     assert {answer.item for answer in detail.parsed.answers} == set(items)
     assert detail.parsed.receipt_number == "A-0192" and detail.parsed.receipt_amount == pytest.approx(38.5)
     assert VisitPhoto.objects.filter(visit__uuid=visit_uuid).count() == 2
+
+
+def test_a_reviewer_releases_and_a_dispute_is_resolved_by_amendment_with_the_generated_client(
+    generated, sign_in, world, offered
+):
+    m = generated.model
+    auditor = sign_in("auditor_a")
+    assert generated.call("auditor_assignments_accept", client=auditor, id=offered.id).status_code == 200
+    visit_uuid = uuid.uuid4()
+    submitted = generated.call(
+        "auditor_visits_create",
+        client=auditor,
+        body=_submission(generated, offered.id, photos=[], visit_uuid=visit_uuid),
+    )
+    assert submitted.status_code == 201, submitted.content
+    receipt = submitted.parsed
+
+    # The review queue lists the visit; start, release.
+    reviewer = sign_in("reviewer")
+    queue = generated.call(
+        "review_visits_list",
+        client=reviewer,
+        status=[m("ReviewVisitsListStatusItem").SUBMITTED, m("ReviewVisitsListStatusItem").IN_REVIEW],
+    )
+    assert queue.status_code == 200
+    assert isinstance(queue.parsed, m("PaginatedReviewVisitList"))
+    (queued,) = [visit for visit in queue.parsed.results if visit.uuid == visit_uuid]
+    assert isinstance(queued, m("ReviewVisit"))
+    assert queued.status is m("VisitStatusEnum").SUBMITTED and queued.reference == receipt.reference
+    assert queued.auditor.username == "auditor_a"
+    assert {answer.key for answer in queued.answers} >= {"fries_hot", "burger_taste"}
+
+    started = generated.call("review_visits_start", client=reviewer, id=queued.id)
+    assert started.status_code == 200, started.content
+    assert isinstance(started.parsed, m("ReviewVisit"))
+    assert started.parsed.status is m("VisitStatusEnum").IN_REVIEW
+    assert isinstance(started.parsed.review_started_at, dt.datetime)
+
+    released = generated.call("review_visits_release", client=reviewer, id=queued.id)
+    assert released.status_code == 200, released.content
+    assert released.parsed.status is m("VisitStatusEnum").RELEASED
+    assert isinstance(released.parsed.released_at, dt.datetime)
+    score_before = released.parsed.score
+    assert score_before == pytest.approx(receipt.score)
+
+    # The store manager finds the released visit by its reference and disputes an answer (multipart).
+    manager = sign_in("sm_bund")
+    store_visits = generated.call("visits_list", client=manager)
+    assert store_visits.status_code == 200
+    (store_visit,) = [visit for visit in store_visits.parsed.results if visit.reference == receipt.reference]
+    assert store_visit.id == queued.id and store_visit.status is m("VisitStatusEnum").RELEASED
+    dispute_body = m("DisputeInRequest")(
+        visit=store_visit.id,
+        item="burger_taste",
+        reason="The burger was perfect: see the photo.",
+        photo=generated.module("types").File(
+            payload=io.BytesIO(_jpeg()), file_name="burger.jpg", mime_type="image/jpeg"
+        ),
+        client_key=uuid.uuid4(),
+    )
+    opened = generated.call("disputes_create", client=manager, body=dispute_body)
+    assert opened.status_code == 201, opened.content
+    dispute = opened.parsed
+    assert isinstance(dispute, m("Dispute"))
+    assert (dispute.visit, dispute.item, dispute.status) == (
+        store_visit.id,
+        "burger_taste",
+        m("DisputeStatusEnum").OPEN,
+    )
+    assert dispute.has_photo is True and isinstance(dispute.created_at, dt.datetime)
+
+    # The reviewer resolves it by amendment: a new value and a note; the score follows.
+    resolved = generated.call(
+        "disputes_resolve",
+        client=reviewer,
+        id=dispute.id,
+        body=m("ResolveInRequest")(outcome=m("OutcomeEnum").AMENDED, value=5, note="The photo shows a perfect burger."),
+    )
+    assert resolved.status_code == 200, resolved.content
+    assert isinstance(resolved.parsed, m("Dispute"))
+    assert resolved.parsed.status is m("DisputeStatusEnum").AMENDED
+    assert resolved.parsed.resolution_note == "The photo shows a perfect burger."
+    assert isinstance(resolved.parsed.resolved_at, dt.datetime)
+    assert resolved.parsed.visit_score > score_before
+
+    # The store side sees the amended answer and the new score.
+    seen = generated.call("visits_retrieve", client=manager, id=store_visit.id)
+    assert seen.status_code == 200
+    assert isinstance(seen.parsed, m("StoreFacingVisitDetail"))
+    answers = {answer.key: answer for answer in seen.parsed.answers}
+    assert answers["burger_taste"].value == 5
+    assert answers["fries_hot"].value is True
+    assert seen.parsed.score == pytest.approx(resolved.parsed.visit_score)
+    assert len(seen.parsed.amendments) == 1
+    assert Visit.objects.get(uuid=visit_uuid).score == pytest.approx(seen.parsed.score)
