@@ -19,6 +19,7 @@ import pkgutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -61,7 +62,7 @@ class Generated:
 
 
 @pytest.fixture(scope="module")
-def generated(django_db_setup, live_server, tmp_path_factory) -> Generated:
+def generated(django_db_setup, live_server, tmp_path_factory) -> Iterator[Generated]:
     """The client ``openapi-python-client generate`` writes from the live server's schema, imported.
 
     It asks for the test database before the live server, so the server (and its connections) is
