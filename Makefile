@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install dev-install migrate demo lint check format bench requirements schema clean
+.PHONY: run test install dev-install migrate demo lint check contract-ts format bench requirements schema clean
 
 # Runtime packages (requirements.txt) for `make run`; development tools (requirements-dev.txt) on
 # top for tests and linters. Both files are compiled with every transitive package pinned: edit the
@@ -79,6 +79,13 @@ check: dev-install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/openapi.check.yaml
 	@diff -u docs/openapi.yaml var/openapi.check.yaml \
 		|| { echo "The API schema changed (diff above): check it is additive (README: Changing the API without breaking phones in the field), then run make schema and commit docs/openapi.yaml."; exit 1; }
+	@# The TypeScript client's types, generated from that schema, compile with tsc --strict.
+	$(MAKE) --no-print-directory contract-ts
+
+# openapi-typescript's types of docs/openapi.yaml and tools/contract-ts/check.ts under tsc --strict
+# (Node 20+ and npm; the versions pinned in tools/contract-ts/package-lock.json). `make run` needs no Node.
+contract-ts:
+	tools/contract-ts/check.sh
 
 # docs/openapi.yaml: the committed OpenAPI schema (the same bytes /api/schema/ serves).
 schema: dev-install
