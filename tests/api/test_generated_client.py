@@ -4,8 +4,8 @@
 live server serves at ``/api/schema/``, with the project's config (``docs/openapi-python-client.yaml``)
 and nothing patched: it must print no warning and every module it writes must import. Then the
 generated endpoint functions drive an auditor's whole flow and a reviewer's against the live
-server, asserting on the typed models they parse. Error answers (400, 409) are checked by status
-and as JSON only: their body format is the API's error contract, tested where it is defined.
+server, asserting on the typed models they parse, error answers (400, 409) included: the client parses
+them into the schema's problem models (``ValidationProblem``, ``Problem``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
-import json
 import os
 import pkgutil
 import subprocess
@@ -255,7 +254,10 @@ def test_an_auditor_works_a_visit_with_the_generated_client(generated, sign_in, 
     refused_body.answers.append(m("AnswerInRequest")(item="no_such_item", value=True))
     refused = generated.call("auditor_visits_create", client=auditor, body=refused_body)
     assert refused.status_code == 400
-    assert isinstance(json.loads(refused.content), dict)
+    problem = refused.parsed
+    assert isinstance(problem, m("ValidationProblem"))
+    assert problem.status == 400 and problem.type_.endswith("/invalid-input")
+    assert [(error.pointer, error.in_) for error in problem.errors] == [("/answers/no_such_item", "body")]
     assert not Visit.objects.filter(uuid=refused_body.uuid).exists()
 
     # The visit, with two photos planned.
@@ -288,7 +290,8 @@ def test_an_auditor_works_a_visit_with_the_generated_client(generated, sign_in, 
     changed.answers[1] = m("AnswerInRequest")(item="burger_taste", value=2)
     conflict = generated.call("auditor_visits_create", client=auditor, body=changed)
     assert conflict.status_code == 409
-    assert isinstance(json.loads(conflict.content), dict)
+    assert isinstance(conflict.parsed, m("Problem"))
+    assert conflict.parsed.type_.endswith("/conflict") and "uuid" in conflict.parsed.detail
     assert Visit.objects.get(uuid=visit_uuid).score == pytest.approx(receipt.score)
 
     # The photos the receipt says are missing; the first upload is retried (same uuid, same bytes).
