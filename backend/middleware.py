@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from backend.api import problems
+
 # Multipart uploads carry a photo plus a little form overhead.
 _MULTIPART_OVERHEAD = 256 * 1024
 
@@ -23,10 +25,9 @@ class RequestSizeLimitMiddleware:
         limit = self._limit(request)
         if length > limit:
             detail = f"The request body is {length} bytes; the limit is {limit} bytes ({limit / 1048576:.1f} MB)."
-            if request.path_info.startswith("/api/"):
-                from backend.api.problems import PROBLEM_TYPES, Problem
-
-                return Problem(PROBLEM_TYPES["payload-too-large"], detail, members={"max_bytes": limit}).http_response()
+            if problems.is_api(request):
+                problem_type = problems.PROBLEM_TYPES["payload-too-large"]
+                return problems.Problem(problem_type, detail, members={"max_bytes": limit}).http_response()
             return HttpResponse(json.dumps({"detail": detail}), status=413, content_type="application/json")
         return self.get_response(request)
 
@@ -70,3 +71,25 @@ class HostileInputMiddleware:
             return invalid_input(errors, "path" if "\x00" in request.path_info else "query").http_response()
         reasons = [message for messages in errors.values() for message in messages]
         return render(request, "400.html", {"reasons": reasons, "fields": errors}, status=400)
+
+
+class ApiErrorPagesMiddleware:
+    """Under ``/api/`` a 404 or a 5xx is a problem even where Django answers with its own page.
+
+    With ``DEBUG`` on (the demo's ``make run``), Django does not call ``handler404``/``handler500``:
+    an address no route matches and an unhandled exception get its technical HTML pages. A client
+    must get the API's one format whatever the server's ``DEBUG``; the traceback is still logged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not problems.is_api(request) or response.get("Content-Type", "").startswith(problems.MEDIA_TYPE):
+            return response
+        if response.status_code == 404:
+            return problems.handler404(request, None)
+        if response.status_code >= 500:
+            return problems.handler500(request)
+        return response

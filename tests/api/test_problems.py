@@ -46,6 +46,7 @@ urlpatterns = [
     path("api/_test/django-boom/", _django_boom),
     path("api/_test/form/", _form),
     path("api/_test/multipart/", _multipart),
+    path("_test/django-boom/", _django_boom),
     *backend_urlpatterns,
 ]
 
@@ -235,12 +236,25 @@ def test_500_under_api_is_a_problem_that_tells_nothing(db, url):
 
 
 @with_test_views
-def test_500_elsewhere_is_not_json(db):
+def test_500_elsewhere_is_the_html_page(db):
     from django.test import Client
 
-    response = Client(raise_request_exception=False).get("/api/_test/django-boom/".replace("/api/", "/"))
-    assert response.status_code == 404  # not routed outside /api/: the dashboard's page
+    response = Client(raise_request_exception=False).get("/_test/django-boom/")
+    assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+    assert "hunter2" not in response.content.decode()
+
+
+@with_test_views
+def test_with_debug_on_django_own_404_and_500_pages_under_api_are_problems_too(db, settings):
+    # make run serves the demo with DEBUG on, where Django answers its technical HTML pages.
+    settings.DEBUG = True
+    client = APIClient(raise_request_exception=False)
+    _is(client.get("/api/regions/2.5/"), "not-found", 404)
+    _is(client.get("/api/no-such-thing"), "not-found", 404)
+    crashed = client.get("/api/_test/django-boom/")
+    _is(crashed, "server-error", 500)
+    assert "hunter2" not in crashed.content.decode() and "Traceback" not in crashed.content.decode()
 
 
 def test_a_nul_in_the_address_is_a_problem_about_the_path(world, api):
