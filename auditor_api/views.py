@@ -190,9 +190,8 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
         )
         # A fresh visit carries what was written; a replay is read back like any other visit.
         visit = outcome.visit if outcome.created else _visit_queryset().get(pk=outcome.visit.pk)
-        return Response(
-            s.VisitReceiptOut(visit).data, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
-        )
+        code = status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
+        return Response(s.VisitReceiptOut(visit).data, status=code, headers=self.created_location(visit, code))
 
     @extend_schema(
         summary="Resubmit a returned visit (a new revision; the one before is kept)",

@@ -144,6 +144,18 @@ class AutoSchema(openapi.AutoSchema):
                 ),
                 *parameters,
             ]
+        if getattr(self.view, "action", None) == "create" and hasattr(self.view, "retrieve"):
+            # What ServiceViewSetMixin.created_location sends: the created object's address.
+            parameters = [
+                *parameters,
+                OpenApiParameter(
+                    "Location",
+                    str,
+                    OpenApiParameter.HEADER,
+                    response=[201, 202],
+                    description="The address of what was created (read it there with GET).",
+                ),
+            ]
         return parameters
 
     def get_operation_id(self) -> str:

@@ -29,6 +29,10 @@ class ScopedViewSetMixin:
         return queryset.visible_to(self.request.user)
 
 
+# The answers of a create that point at what was made (RFC 9110's Location).
+CREATED_CODES = (status.HTTP_201_CREATED, status.HTTP_202_ACCEPTED)
+
+
 class ServiceViewSetMixin:
     """One way from a request to a service and back: :meth:`run_service`.
 
@@ -109,7 +113,18 @@ class ServiceViewSetMixin:
             # As DRF's own update does: what was prefetched before the write may be stale.
             answered._prefetched_objects_cache = {}
         data = output(answered).data if output else self.get_serializer(answered).data
-        return Response(data, status=code)
+        return Response(data, status=code, headers=self.created_location(answered, code))
+
+    def created_location(self, created: Any, code: int) -> dict[str, str]:
+        """``Location`` of what a ``create`` made (201, or a job accepted with 202): its own address.
+
+        Only the router's ``create`` of a viewset that can ``retrieve`` what it creates sends it
+        (``backend.api.schema`` documents exactly these); anything else answers no header.
+        """
+        if getattr(self, "action", None) != "create" or code not in CREATED_CODES or not hasattr(self, "retrieve"):
+            return {}
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        return {"Location": self.reverse_action("detail", kwargs={lookup: getattr(created, self.lookup_field)})}
 
     def create_with(self, service: Callable[..., Any], **options: Any) -> Response:
         """``create`` through ``service``: the view's serializer validates the body; 201 Created."""
