@@ -199,6 +199,8 @@ REST_FRAMEWORK = {
     # Decimals (scores, points, weights, coordinates, amounts) are JSON numbers everywhere, as the
     # report means and the auditor API always were: 92.7, never "92.7". Inputs take either.
     "COERCE_DECIMAL_TO_STRING": False,
+    # An unknown ?format= is a 400 naming "format" (DRF's own answer is a 404).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "backend.api.negotiation.ContentNegotiation",
     "EXCEPTION_HANDLER": "backend.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Per-user budgets for the phone API: generous for a real shift, a wall for a runaway client.

@@ -335,3 +335,10 @@ def test_the_components_describe_the_format(schema):
     assert {"$ref": "#/components/schemas/Problem"} in components["ValidationProblem"]["allOf"]
     assert components["ProblemError"]["required"] == ["pointer", "in", "detail"]
     assert PROBLEM == MEDIA_TYPE
+
+
+def test_an_unknown_format_is_a_400_naming_the_query_parameter(world, api):
+    response = api.as_user(world.hq).get("/api/reports/comparison/", {"format": "xml"})
+    body = _is(response, "invalid-input", 400)
+    assert [(error["pointer"], error["in"]) for error in body["errors"]] == [("/format", "query")]
+    assert "csv" in body["errors"][0]["detail"] and "json" in body["errors"][0]["detail"]
