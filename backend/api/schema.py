@@ -42,7 +42,8 @@ import inspect
 from django.utils import translation
 from drf_spectacular import generators, openapi
 from drf_spectacular.plumbing import get_doc, is_jsonschema_compliant
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.serializers import PolymorphicProxySerializerExtension
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer
 
 from backend.api.versioning import CURRENT_VERSION, HEADER, SUPPORTED_VERSIONS, HeaderVersioning
 
@@ -169,3 +170,26 @@ class AutoSchema(openapi.AutoSchema):
         action_or_method = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
         action_doc = "" if action_or_method is None or is_plumbing(action_or_method) else get_doc(action_or_method)
         return action_doc or view_doc(self.view.__class__)
+
+
+class ShapeByCaller(PolymorphicProxySerializer):
+    """One address answering one of several shapes by who asks, with no field that tells which.
+
+    Documented as ``anyOf`` (not spectacular's ``oneOf``): a wider shape's body also fits a
+    narrower one that admits more properties, and ``oneOf`` would then refuse it for matching
+    both. List the widest shape first, as generated clients try them in order.
+    """
+
+    def __init__(self, component_name: str, serializers: list, **kwargs) -> None:
+        super().__init__(
+            component_name=component_name, serializers=serializers, resource_type_field_name=None, **kwargs
+        )
+
+
+class ShapeByCallerExtension(PolymorphicProxySerializerExtension):
+    target_class = ShapeByCaller
+    priority = 1
+
+    def map_serializer(self, auto_schema, direction):
+        schema = super().map_serializer(auto_schema, direction)
+        return {"anyOf": schema.pop("oneOf"), **schema}
