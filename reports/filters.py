@@ -35,7 +35,8 @@ class ScorecardField(forms.CharField):
         if not value:
             return None
         template = None
-        if value.isdigit() and len(value) <= 18:
+        # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+        if value.isascii() and value.isdigit() and len(value) <= 18:
             template = ScorecardTemplate.objects.filter(pk=int(value)).first()
         if template is None:
             template = ScorecardTemplate.objects.filter(code__iexact=value).first()

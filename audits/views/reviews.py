@@ -115,6 +115,7 @@ class DisputeViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.CreateModel
         responses={
             201: rs.DisputeSerializer,
             200: OpenApiResponse(rs.DisputeSerializer, description="A retry (same `client_key`, same body)."),
+            404: OpenApiResponse(description="No released visit of the caller's stores has this `visit` id."),
             409: OpenApiResponse(description="This `client_key` was already used with a different body."),
         },
         summary="Dispute an item of a released visit (idempotent by client_key)",

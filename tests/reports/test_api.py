@@ -170,6 +170,8 @@ def test_scorecard_by_id_or_code(dataset, api):
         (trend_url("SH-BUND", "start=2000-01-01&end=2026-01-01"), {"start"}),
         (trend_url("SH-BUND", "scorecard=NOPE"), {"scorecard"}),
         (trend_url("SH-BUND", "scorecard=999999"), {"scorecard"}),
+        # A digit to str.isdigit() but not to int() (schemathesis found it as a 500).
+        (weaknesses_url("SH-BUND", "scorecard=%C2%B2"), {"scorecard"}),
         (weaknesses_url("SH-BUND", "limit=0"), {"limit"}),
         (weaknesses_url("SH-BUND", "limit=many&end=soon"), {"limit", "end"}),
         (comparison_url("region=MARS"), {"region"}),
