@@ -1,12 +1,15 @@
-"""Refuse oversized request bodies up front with a clear 413, before anything reads them."""
+"""Request guards: oversized bodies (413), hostile input (400), API error pages, database outages (503)."""
 
 import json
+import sys
 
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from backend import outage
 from backend.api import problems
 
 # Multipart uploads carry a photo plus a little form overhead.
@@ -93,3 +96,46 @@ class ApiErrorPagesMiddleware:
         if response.status_code >= 500:
             return problems.handler500(request)
         return response
+
+
+class OutageMiddleware:
+    """An unreachable database (``backend.outage``) answers 503 with ``Retry-After``, not a 500.
+
+    Under ``/api/`` a ``service-unavailable`` problem, elsewhere a plain "try again" page that
+    needs no database. A view's exception comes to ``process_exception`` (DRF views map it
+    themselves, in ``problems.problem_for``); one raised outside a view (the session or the
+    user loaded by an inner middleware) was already turned into a 500 by Django, so
+    ``got_request_exception`` marks the request and the 500 is replaced here on its way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(_mark_outage, dispatch_uid="incognito-outage")
+
+    def __call__(self, request):
+        try:
+            response = self.get_response(request)
+        except Exception as exc:  # only reached where nothing inside converted it (not Django's usual)
+            if not outage.is_outage(exc):
+                raise
+            return self._answer(request)
+        if response.status_code >= 500 and getattr(request, "_incognito_outage", False):
+            return self._answer(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if outage.is_outage(exception):
+            return self._answer(request)
+        return None
+
+    @staticmethod
+    def _answer(request):
+        if problems.is_api(request):
+            return problems.outage_problem().http_response()
+        return outage.page()
+
+
+def _mark_outage(sender, request=None, **kwargs):
+    exc = sys.exc_info()[1]
+    if request is not None and exc is not None and outage.is_outage(exc):
+        request._incognito_outage = True

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but for security: an unreachable database is a 503 with Retry-After, not a 500.
+    "backend.middleware.OutageMiddleware",
     # Outermost but for security: Django's own 404 and 500 pages under /api/ become problems.
     "backend.middleware.ApiErrorPagesMiddleware",
     "backend.middleware.RequestSizeLimitMiddleware",
@@ -265,6 +267,8 @@ INCOGNITO = {
     "BRAND_COLOUR": env.str("INCOGNITO_BRAND_COLOUR", "#b5121b"),
     # A check-in farther than this from the store (beyond the fix's accuracy) is flagged for review.
     "CHECKIN_MAX_DISTANCE_M": env.int("CHECKIN_MAX_DISTANCE_M", 300, minimum=1),
+    # While the database is unreachable, clients are told to retry after this many seconds (503).
+    "OUTAGE_RETRY_AFTER_SECONDS": env.int("OUTAGE_RETRY_AFTER_SECONDS", 10, minimum=1),
     "PHOTO_MAX_BYTES": env.int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
     "PHOTO_MAX_PIXELS": env.int("PHOTO_MAX_PIXELS", 40_000_000, minimum=10_000),
     # Non-upload request bodies (a whole visit as JSON) larger than this get 413.

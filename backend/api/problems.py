@@ -18,7 +18,8 @@ Every error of the API answers ``Content-Type: application/problem+json`` with::
   that belongs to no field (the body or the query as a whole; what DRF calls
   ``non_field_errors``); ``"in": "path"`` with ``""`` is the address itself.
 - Extension members where useful: ``retry_after`` (seconds, as the ``Retry-After`` header) on a
-  429, ``report_status`` on a coaching PDF that is not ready (409).
+  429 and on a 503 (``service-unavailable``: the database cannot be reached, ``backend.outage``),
+  ``report_status`` on a coaching PDF that is not ready (409).
 - A 500 says only that something failed: no exception text, no traceback.
 
 What is here: :data:`PROBLEM_TYPES` (the table of types), :func:`problem_for` (any exception → a
@@ -53,6 +54,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from backend import outage
 from backend.errors import NON_FIELD_KEY, Conflict, InvalidInput, reasons_of
 
 MEDIA_TYPE = "application/problem+json"
@@ -233,6 +235,8 @@ def invalid_input(reasons, location: str = "body", detail: str | None = None) ->
 def problem_for(exc: BaseException, request=None) -> Problem | None:
     """The problem that answers ``exc``; ``None`` for what is a server error (the caller's 500)."""
     location = _location(request)
+    if outage.is_outage(exc):
+        return outage_problem()
     if isinstance(exc, Conflict):
         errors = errors_of(exc.errors, location) if exc.errors else None
         detail = str(exc) or (errors[0]["detail"] if errors else str(PROBLEM_TYPES["conflict"].title))
@@ -307,6 +311,19 @@ def server_error_problem() -> Problem:
     return Problem(PROBLEM_TYPES["server-error"], str(exceptions.APIException.default_detail))
 
 
+def outage_problem() -> Problem:
+    """503: the database cannot be reached; nothing of the error is told."""
+    seconds = outage.retry_after()
+    return Problem(
+        PROBLEM_TYPES["service-unavailable"],
+        _("The service is briefly unavailable; try again in a moment."),
+        headers={"Retry-After": str(seconds)},
+        members={"retry_after": seconds},
+        # The connection is gone: nothing to roll back, and trying would reach for it again.
+        rollback=False,
+    )
+
+
 def handler400(request, exception):
     if is_api(request):
         return (problem_for(exception, request) or invalid_input([str(exception)])).http_response()
@@ -376,7 +393,10 @@ PROBLEM_COMPONENTS = {
                 "items": {"$ref": "#/components/schemas/ProblemError"},
                 "description": "Each bad value (every 400; a 409 that names a field).",
             },
-            "retry_after": {"type": "integer", "description": "429 only: seconds to wait, as `Retry-After`."},
+            "retry_after": {
+                "type": "integer",
+                "description": "429 and 503 only: seconds to wait, as `Retry-After`.",
+            },
         },
         "required": ["type", "title", "status", "detail"],
         "additionalProperties": True,
@@ -437,6 +457,7 @@ def error_statuses(path: str, method: str, operation: dict, view=None) -> dict[i
     if _throttled(view):
         statuses[429] = "Problem"
     statuses[500] = "Problem"
+    statuses[503] = "Problem"
     return statuses
 
 
@@ -460,7 +481,7 @@ def document_problems(result, generator, request, public):
 
     Each 4xx/5xx response gets an ``application/problem+json`` body (``Problem``, or
     ``ValidationProblem`` for 400); descriptions a view declared (``extend_schema``) are kept.
-    A 401 documents ``WWW-Authenticate``, a 429 ``Retry-After``.
+    A 401 documents ``WWW-Authenticate``, a 429 and a 503 ``Retry-After``.
     """
     result.setdefault("components", {}).setdefault("schemas", {}).update(PROBLEM_COMPONENTS)
     views = _views(generator)
@@ -478,7 +499,7 @@ def document_problems(result, generator, request, public):
                 entry = {"description": _description(status, operation, existing.get("description", ""))}
                 entry["content"] = _problem_content(component, existing.get("content"))
                 headers = dict(existing.get("headers", {}))
-                if status == 429:
+                if status in (429, 503):
                     headers.setdefault("Retry-After", _RETRY_AFTER)
                 if status == 401:
                     headers.setdefault("WWW-Authenticate", _WWW_AUTHENTICATE)
