@@ -48,7 +48,9 @@ class PhotoOutcome:
 def photo_clean(upload: BinaryIO, *, field: str) -> ProcessedPhoto:
     """Run an upload through the intake with the configured limits; a refusal names ``field``."""
     limits = PhotoLimits(
-        max_bytes=settings.INCOGNITO["PHOTO_MAX_BYTES"], max_pixels=settings.INCOGNITO["PHOTO_MAX_PIXELS"]
+        max_bytes=settings.INCOGNITO["PHOTO_MAX_BYTES"],
+        max_pixels=settings.INCOGNITO["PHOTO_MAX_PIXELS"],
+        max_decoded_bytes=settings.INCOGNITO["PHOTO_MAX_DECODED_MB"] * 1024 * 1024,
     )
     try:
         return process_photo(upload, limits=limits, default_tz=timezone.get_default_timezone())

@@ -171,3 +171,24 @@ def test_a_retry_of_a_received_photo_after_release_answers_the_stored_photo(worl
     other = io.BytesIO()
     Image.new("RGB", (10, 10), (0, 0, 0)).save(other, "PNG")
     assert _upload(client, visit_uuid, photo_uuid, "fries_hot", other.getvalue(), "x.png").status_code == 409
+
+
+def _single_colour_png(width, height) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_small_png_that_would_decode_to_151_mb_is_400_on_file(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    response = _upload(client, visit_uuid, photo_uuid, "fries_hot", _single_colour_png(6300, 6300), "x.png")
+    assert response.status_code == 400
+    assert "151.41 MB, more than the 128 MB allowed" in fields(response)["file"][0]
+    assert VisitPhoto.objects.get(uuid=photo_uuid).status == PhotoStatus.EXPECTED
+
+
+def test_the_decoded_size_budget_is_a_setting(world, api, make_assignment, settings):
+    settings.INCOGNITO = {**settings.INCOGNITO, "PHOTO_MAX_DECODED_MB": 1}
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    response = _upload(client, visit_uuid, photo_uuid, "fries_hot", _single_colour_png(600, 600), "x.png")
+    assert response.status_code == 400 and "more than the 1 MB allowed" in fields(response)["file"][0]
