@@ -231,10 +231,15 @@ class AuditorVisitViewSet(AuditorViewMixin, viewsets.ReadOnlyModelViewSet):
             201: s.PhotoReceiptOut,
             200: s.PhotoReceiptOut,
             400: OpenApiResponse(description="Bad image"),
-            409: OpenApiResponse(description="This photo uuid belongs to another visit, or came with another file."),
+            409: OpenApiResponse(
+                description="This photo uuid belongs to another visit, or came with another file; or the visit "
+                "is in review, released or rejected, so its evidence is frozen."
+            ),
         },
         description="multipart/form-data: the image as `file`, and the `uuid` and `item` planned in the "
-        "submission's `photos`. The same uuid again answers the stored photo (200).",
+        "submission's `photos`. The same uuid again answers the stored photo (200). Evidence freezes when a "
+        "reviewer takes the visit: a new photo for a visit in review, released or rejected is a 409 (a returned "
+        "visit takes photos again); a retry of a photo already received still answers it (200).",
         examples=examples.PHOTO_UPLOAD,
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], throttle_scope="auditor-photos")

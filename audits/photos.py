@@ -6,8 +6,11 @@ what comes back (or shows ``PhotoRejected.reason`` to the auditor).
 What happens, in order:
 1. At most ``max_bytes + 1`` bytes are read; one byte more than the limit is a rejection.
 2. Pillow opens the bytes with a JPEG/PNG/WebP allowlist, so no other decoder (EPS, TIFF, GIF…)
-   ever sees them. The pixel count from the header is checked against ``max_pixels`` before a
-   single pixel is decoded; Pillow's decompression-bomb warning is raised as an error.
+   ever sees them. The header's width and height (``Image.open`` is lazy: the size is known
+   before ``load()``) are checked against ``max_pixels`` and the decoded size (width × height ×
+   bytes per pixel) against ``max_decoded_bytes`` before a single pixel is decoded: a 150 KB
+   single-colour PNG of 6300×6300 (151 MB decoded) is refused in milliseconds. Pillow's own
+   decompression-bomb warning and error are both refusals too.
 3. ``verify()`` on one instance, then a fresh instance is fully decoded (``load()``) without
    ``LOAD_TRUNCATED_IMAGES``, so truncated or corrupt files are rejected.
 4. EXIF ``DateTimeOriginal`` (+ ``OffsetTimeOriginal``/``SubSecTimeOriginal``) and the GPS position
@@ -22,6 +25,9 @@ Caveats:
   does not depend on it, so the guarantee holds as long as ``max_pixels`` is below
   ``PIL.Image.MAX_IMAGE_PIXELS`` (about 89 Mpx by default); beyond that, Pillow itself reports
   such images as decompression bombs.
+- Memory stays a small multiple of ``max_decoded_bytes`` (the decoded image, its upright copy
+  and the thumbnail's source). ``Image.draft()`` (JPEG decoding at 1/2…1/8 scale) would not help:
+  the full-resolution picture is what is stored; the thumbnail is resized with ``reducing_gap``.
 - Colour profiles are dropped, not converted: wide-gamut (Display P3) photos look slightly
   duller than the original.
 """
@@ -95,6 +101,9 @@ REASON_BOMB = "The image looks like a decompression bomb."
 class PhotoLimits:
     max_bytes: int = 10 * MEGABYTE
     max_pixels: int = 40_000_000  # width*height
+    # What the decoded image holds in memory, width*height*bytes per pixel as Pillow stores it (4
+    # for RGB, RGBA, P, CMYK…: they are all converted to 32-bit pixels on the way; 1 for L).
+    max_decoded_bytes: int = 128 * MEGABYTE
     thumbnail_size: int = 480  # longest edge of the thumbnail
 
 
@@ -223,6 +232,19 @@ def _check_pixels(img: Image.Image, limits: PhotoLimits) -> None:
     if width * height > limits.max_pixels:
         megapixels = _format_number(limits.max_pixels / 1_000_000)
         raise PhotoRejected(f"The image has more than {megapixels} megapixels.", "too_many_pixels")
+    decoded = width * height * _bytes_per_pixel(img.mode)
+    if decoded > limits.max_decoded_bytes:
+        raise PhotoRejected(
+            f"The image is {width}×{height} pixels: decoded it would take "
+            f"{_format_number(decoded / MEGABYTE)} MB, more than the "
+            f"{_format_number(limits.max_decoded_bytes / MEGABYTE)} MB allowed.",
+            "too_many_pixels",
+        )
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    """Memory per pixel once decoded and normalised: only 8-bit grey stays at one byte."""
+    return 1 if mode == "L" else 4
 
 
 def _looks_like_allowed_format(data: bytes) -> bool:

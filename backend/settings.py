@@ -271,6 +271,9 @@ INCOGNITO = {
     "OUTAGE_RETRY_AFTER_SECONDS": env.int("OUTAGE_RETRY_AFTER_SECONDS", 10, minimum=1),
     "PHOTO_MAX_BYTES": env.int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
     "PHOTO_MAX_PIXELS": env.int("PHOTO_MAX_PIXELS", 40_000_000, minimum=10_000),
+    # An upload whose decoded image (width × height × 4 bytes, 1 for greyscale) would exceed this is
+    # refused from its header, before decoding: 128 MB is a 33 Mpx colour photo.
+    "PHOTO_MAX_DECODED_MB": env.int("PHOTO_MAX_DECODED_MB", 128, minimum=1),
     # Non-upload request bodies (a whole visit as JSON) larger than this get 413.
     "MAX_JSON_BODY_BYTES": env.int("MAX_JSON_BODY_BYTES", 2 * 1024 * 1024, minimum=1024),
     # A store manager may dispute an item of a released visit for this many days.

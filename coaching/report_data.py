@@ -40,15 +40,19 @@ def coaching_fingerprint(*, store_id: int, period: selectors.Period, today: dt.d
     """A digest of what the store's report for ``period`` is made from.
 
     It changes when a visit of the store and period is released (count, latest release), amended
-    (latest amendment, and the scores' sum, which an amendment moves), or when the store's action
+    (latest amendment, and the scores' sum, which an amendment moves), when a photo of one of those
+    visits is received (count and latest receipt: the PDF shows the evidence), or when the store's action
     plan changes (an edit, or an action falling overdue by ``today``); a finished report with the
     same fingerprint can be handed out again.
     """
     visits = _released(store_id, period)
     summary = visits.aggregate(n=Count("id"), released=Max("released_at"), total=Sum("score"))
     amended = AnswerAmendment.objects.filter(visit__in=visits.values("pk")).aggregate(latest=Max("id"))["latest"]
+    photos = VisitPhoto.objects.filter(visit__in=visits.values("pk"), status=PhotoStatus.RECEIVED).aggregate(
+        n=Count("id"), latest=Max("received_at")
+    )
     plan = _action_plan_stamp(store_id, today)
-    parts = [summary["n"], summary["released"], summary["total"], amended, plan]
+    parts = [summary["n"], summary["released"], summary["total"], amended, f"{photos['n']}:{photos['latest']}", plan]
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
 
 

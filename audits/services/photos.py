@@ -15,12 +15,28 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audits.models import PhotoStatus, Visit, VisitPhoto
+from audits.models import PhotoStatus, Visit, VisitPhoto, VisitStatus
 from audits.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
 from audits.services.submissions import SubmissionConflict
 from backend import clock
-from backend.errors import InvalidInput
+from backend.errors import Conflict, InvalidInput
 from scorecards.models import Item
+
+# The evidence is the auditor's to add to while the visit is theirs: submitted and not yet picked
+# up, or returned to them. Once a reviewer owns it (in review, released, rejected) it is frozen.
+EVIDENCE_OPEN = frozenset({VisitStatus.SUBMITTED, VisitStatus.RETURNED})
+
+
+class EvidenceFrozen(Conflict):
+    """A new photo for a visit a reviewer owns: the evidence was frozen when review began; 409."""
+
+
+def _evidence_open_check(status: str) -> None:
+    if status not in EVIDENCE_OPEN:
+        raise EvidenceFrozen(
+            _("This visit is %(status)s: its evidence was frozen when review began, so no photo can be added.")
+            % {"status": VisitStatus(status).label.lower()}
+        )
 
 
 @dataclass(frozen=True)
@@ -32,7 +48,9 @@ class PhotoOutcome:
 def photo_clean(upload: BinaryIO, *, field: str) -> ProcessedPhoto:
     """Run an upload through the intake with the configured limits; a refusal names ``field``."""
     limits = PhotoLimits(
-        max_bytes=settings.INCOGNITO["PHOTO_MAX_BYTES"], max_pixels=settings.INCOGNITO["PHOTO_MAX_PIXELS"]
+        max_bytes=settings.INCOGNITO["PHOTO_MAX_BYTES"],
+        max_pixels=settings.INCOGNITO["PHOTO_MAX_PIXELS"],
+        max_decoded_bytes=settings.INCOGNITO["PHOTO_MAX_DECODED_MB"] * 1024 * 1024,
     )
     try:
         return process_photo(upload, limits=limits, default_tz=timezone.get_default_timezone())
@@ -57,6 +75,11 @@ def visit_photo_receive(*, visit: Visit, photo_uuid: uuid_module.UUID, item_key:
     under a lock (the planned row, or a fresh one under the uuid's unique index), and only the
     request that claims it writes files. Every other request waits for it and answers its receipt
     (``created=False``), having written nothing: no orphan files, whatever the interleaving.
+
+    Evidence freezes when a reviewer takes the visit (see ``EVIDENCE_OPEN``): a new photo is then
+    refused with ``EvidenceFrozen`` (409) and nothing is stored. A retry of a photo already received
+    (same uuid, same bytes) still answers its receipt, whatever the visit's status: it adds nothing,
+    and a phone that lost the first answer to a network cut must not loop on an error.
     """
     upload_sha256 = _sha256(upload)
     known = VisitPhoto.objects.select_related("item").filter(uuid=photo_uuid).first()
@@ -66,6 +89,7 @@ def visit_photo_receive(*, visit: Visit, photo_uuid: uuid_module.UUID, item_key:
             return replay
     else:
         _item(visit, item_key)  # refuse an unknown item before the slow part
+    _evidence_open_check(visit.status)
 
     processed = photo_clean(upload, field="file")
 
@@ -126,7 +150,11 @@ def _photo_store(
     first to commit, then read it received; a concurrent first insert of an unplanned uuid waits
     on the unique index, then fails and reads the winner. SQLite: transactions are IMMEDIATE, so
     they run one after another and the second simply finds the first one's row.
+
+    The visit's row is locked first (as the review steps do): a reviewer who took the visit during
+    the slow part has committed by now, or waits until this photo is stored.
     """
+    status = Visit.objects.select_for_update(of=("self",)).values_list("status", flat=True).get(pk=visit.pk)
     photo = _locked_photo(photo_uuid)
     if photo is None:
         photo = VisitPhoto(uuid=photo_uuid, visit=visit, item=_item(visit, item_key))
@@ -140,6 +168,7 @@ def _photo_store(
     replay = _replay(photo, visit=visit, item_key=item_key, upload_sha256=upload_sha256)
     if replay is not None:
         return replay
+    _evidence_open_check(status)
 
     photo.image.save(f"photo.{processed.extension}", ContentFile(processed.content), save=False)
     written.append((photo.image.storage, photo.image.name))

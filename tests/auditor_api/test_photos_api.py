@@ -4,8 +4,10 @@ import uuid
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from audits.models import VisitPhoto
-from tests.api.problems import fields
+from audits import services as audit_services
+from audits.models import PhotoStatus, Visit, VisitPhoto, VisitStatus
+from audits.services import reviews
+from tests.api.problems import detail, fields
 from tests.auditor_api.conftest import submission_body
 
 URL = "/api/auditor/visits/"
@@ -116,3 +118,77 @@ def _stored_files() -> set[str]:
             for sub in default_storage.listdir(folder)[0]:
                 names |= {f"{folder}/{sub}/{name}" for name in default_storage.listdir(f"{folder}/{sub}")[1]}
     return names
+
+
+# --- evidence freezes when a reviewer takes the visit ---------------------------------------------
+
+
+def _visit(visit_uuid):
+    return Visit.objects.get(uuid=visit_uuid)
+
+
+def test_a_photo_for_a_released_visit_is_409_saying_why_and_nothing_is_stored(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    audit_services.visit_release(visit=_visit(visit_uuid), by=world.reviewer)
+    files_before, rows_before = _stored_files(), VisitPhoto.objects.count()
+    for target in (photo_uuid, str(uuid.uuid4())):  # the planned photo, or a new one
+        response = _upload(client, visit_uuid, target, "fries_hot", _jpeg_with_exif())
+        assert response.status_code == 409, response.content
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert "released" in detail(response) and "frozen" in detail(response)
+    assert _stored_files() == files_before and VisitPhoto.objects.count() == rows_before
+    assert VisitPhoto.objects.get(uuid=photo_uuid).status == PhotoStatus.EXPECTED
+
+
+def test_a_photo_for_a_visit_in_review_is_409(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    reviews.visit_review_start(visit=_visit(visit_uuid), by=world.reviewer)
+    response = _upload(client, visit_uuid, photo_uuid, "fries_hot", _jpeg_with_exif())
+    assert response.status_code == 409 and "in review" in detail(response)
+
+
+def test_a_photo_for_a_submitted_or_returned_visit_is_stored(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    assert _upload(client, visit_uuid, photo_uuid, "fries_hot", _jpeg_with_exif()).status_code == 201
+    visit = _visit(visit_uuid)
+    reviews.visit_review_start(visit=visit, by=world.reviewer)
+    reviews.visit_return(visit=visit, by=world.reviewer, note="a clearer photo please", item_comments={})
+    assert _visit(visit_uuid).status == VisitStatus.RETURNED
+    response = _upload(client, visit_uuid, str(uuid.uuid4()), "fries_hot", _jpeg_with_exif())
+    assert response.status_code == 201, response.content
+
+
+def test_a_retry_of_a_received_photo_after_release_answers_the_stored_photo(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    content = _jpeg_with_exif()
+    first = _upload(client, visit_uuid, photo_uuid, "fries_hot", content)
+    assert first.status_code == 201
+    audit_services.visit_release(visit=_visit(visit_uuid), by=world.reviewer)
+    retry = _upload(client, visit_uuid, photo_uuid, "fries_hot", content)
+    assert retry.status_code == 200 and retry.json() == first.json()
+    assert VisitPhoto.objects.filter(visit__uuid=visit_uuid).count() == 1
+    # Other bytes under the received uuid stay a 409, as before release.
+    other = io.BytesIO()
+    Image.new("RGB", (10, 10), (0, 0, 0)).save(other, "PNG")
+    assert _upload(client, visit_uuid, photo_uuid, "fries_hot", other.getvalue(), "x.png").status_code == 409
+
+
+def _single_colour_png(width, height) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_small_png_that_would_decode_to_151_mb_is_400_on_file(world, api, make_assignment):
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    response = _upload(client, visit_uuid, photo_uuid, "fries_hot", _single_colour_png(6300, 6300), "x.png")
+    assert response.status_code == 400
+    assert "151.41 MB, more than the 128 MB allowed" in fields(response)["file"][0]
+    assert VisitPhoto.objects.get(uuid=photo_uuid).status == PhotoStatus.EXPECTED
+
+
+def test_the_decoded_size_budget_is_a_setting(world, api, make_assignment, settings):
+    settings.INCOGNITO = {**settings.INCOGNITO, "PHOTO_MAX_DECODED_MB": 1}
+    client, visit_uuid, photo_uuid = _submitted(world, api, make_assignment)
+    response = _upload(client, visit_uuid, photo_uuid, "fries_hot", _single_colour_png(600, 600), "x.png")
+    assert response.status_code == 400 and "more than the 1 MB allowed" in fields(response)["file"][0]

@@ -577,7 +577,7 @@ def test_pillows_bomb_warning_is_an_error_even_when_warnings_are_otherwise_ignor
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        error = rejection(data, limits=PhotoLimits(max_pixels=10**9))
+        error = rejection(data, limits=PhotoLimits(max_pixels=10**9, max_decoded_bytes=10**12))
 
     assert error.reason == BOMB
 
@@ -632,3 +632,49 @@ def test_sha256_is_the_digest_of_the_cleaned_content():
     photo = process(metadata_laden("JPEG"))
 
     assert photo.sha256 == hashlib.sha256(photo.content).hexdigest()
+
+
+# --- bounded decode cost --------------------------------------------------------------------------
+
+
+def _single_colour_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_small_png_that_decodes_to_151_mb_is_refused_from_its_header_without_decoding(monkeypatch):
+    data = _single_colour_png(6300, 6300)  # 39.7 Mpx, under the pixel limit; 151 MB decoded
+    assert len(data) < 300_000
+    loads = []
+    real_load = Image.Image.load
+    monkeypatch.setattr(Image.Image, "load", lambda self: loads.append(self) or real_load(self))
+
+    started = time.perf_counter()
+    error = rejection(data)
+    assert time.perf_counter() - started < 0.5
+
+    assert error.code == "too_many_pixels"
+    assert error.reason == (
+        "The image is 6300×6300 pixels: decoded it would take 151.41 MB, more than the 128 MB allowed."
+    )
+    assert loads == []
+
+
+def test_the_decoded_size_budget_is_configurable_and_counts_one_byte_for_grey():
+    colour = encode(picture((200, 100)), "PNG")  # 80,000 bytes decoded
+    assert process(colour, limits=PhotoLimits(max_decoded_bytes=80_000)).width == 200
+    assert rejection(colour, limits=PhotoLimits(max_decoded_bytes=79_999)).code == "too_many_pixels"
+    grey = encode(Image.new("L", (200, 100), 128), "PNG")  # 20,000 bytes decoded
+    assert process(grey, limits=PhotoLimits(max_decoded_bytes=20_000)).width == 200
+
+
+def test_an_ordinary_12_mpx_photo_is_within_the_budget():
+    # A phone's 4000x3000 colour photo: 45.8 MB decoded.
+    assert process(encode(Image.new("RGB", (4000, 3000), (90, 160, 30)), "JPEG")).width == 4000
+
+
+@pytest.mark.parametrize("size", [(40, 40), (100, 100)])  # over Pillow's warning, over its error
+def test_pillows_own_bomb_check_is_a_refusal_whatever_its_threshold(monkeypatch, size):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    assert rejection(encode(picture(size), "PNG")).reason == BOMB

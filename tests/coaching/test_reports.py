@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
+import uuid
 
 import pytest
 from django.core.files.base import ContentFile
@@ -21,6 +22,9 @@ from backend import clock
 from coaching import services
 from coaching.models import CoachingReport, ReportStatus
 from coaching.pdf import assets
+from coaching.report_data import coaching_fingerprint
+from reports import selectors
+from scorecards.models import Item
 from tests.api.problems import fields, problem
 from tests.traces import shows
 
@@ -446,3 +450,18 @@ def test_an_unreachable_broker_fails_the_job_with_a_reason_instead_of_a_server_e
     assert asked.status_code == 202
     job = client.get(f"{URL}{asked.json()['id']}/").json()
     assert job["status"] == "failed" and "queue is unavailable" in job["reason"]
+
+
+def test_the_fingerprint_notices_a_photo_received_for_a_released_visit(world):
+    visit = world.released_bund_visit
+    period = selectors.Period(start=visit.visited_on, end=visit.visited_on)
+    before = coaching_fingerprint(store_id=visit.store_id, period=period, today=visit.visited_on)
+    item = Item.objects.filter(section__version=visit.version_id).first()
+    VisitPhoto.objects.create(
+        uuid=uuid.uuid4(), visit=visit, item=item, status=PhotoStatus.RECEIVED, received_at=clock.now()
+    )
+    after = coaching_fingerprint(store_id=visit.store_id, period=period, today=visit.visited_on)
+    assert after != before
+    # An expected photo (not yet received) is no new evidence.
+    VisitPhoto.objects.create(uuid=uuid.uuid4(), visit=visit, item=item)
+    assert coaching_fingerprint(store_id=visit.store_id, period=period, today=visit.visited_on) == after
