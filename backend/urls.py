@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from backend.api.auth import ObtainTokenView
-from backend.api.docs import RedocView, SchemaView, SwaggerView
+from backend.api.docs import RedocView, SchemaView, SwaggerView, redoc_bundle
 from backend.api.router import router
 from reports.views import ComparisonView
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     path("api/reports/comparison/", ComparisonView.as_view(), name="report-comparison"),
     path("api/", include(router.urls)),
 ]

@@ -110,3 +110,11 @@ def test_the_schema_and_its_readers_are_not_in_the_schema(schema_text):
     assert not {"/api/schema/", "/api/docs/", "/api/redoc/"} & set(paths)
     tags = {tag for methods in paths.values() for operation in methods.values() for tag in operation.get("tags", [])}
     assert not {"schema", "docs", "redoc"} & tags
+
+
+def test_the_redoc_bundle_is_served_with_no_remote_image(db, client):
+    response = client.get("/api/redoc/redoc.standalone.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert not re.search(rb'src:"https?://', response.content)
+    assert b"Redoc" in response.content
