@@ -16,6 +16,7 @@ import mimetypes
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -52,11 +53,15 @@ class RenderedPdf:
 
 
 class _Fetcher(URLFetcher):
-    """Our font files and ``media:`` files from Django's storage; anything else is refused."""
+    """Our font files and ``media:`` files from Django's storage; anything else is refused.
+
+    A ``file:`` URL is percent-decoded and resolved *before* it is checked, and what is read is the
+    resolved path: ``file://<font dir>/..%2F..%2Fetc%2Fpasswd`` names ``/etc/passwd``, not a font.
+    """
 
     def __init__(self, font_dir: Path) -> None:
         super().__init__(allowed_protocols={"file", "data"})
-        self._font_dir = font_dir
+        self._font_dir = font_dir.resolve()
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url.startswith(MEDIA_SCHEME):
@@ -65,10 +70,20 @@ class _Fetcher(URLFetcher):
                 content = handle.read()
             mime_type = mimetypes.guess_type(name)[0] or "image/jpeg"
             return URLFetcherResponse(url, content, {"Content-Type": mime_type})
-        is_font = url.startswith("file://") and Path(url[len("file://") :]).parent == self._font_dir
-        if url.startswith("data:") or is_font:
+        if url.startswith("data:"):
             return super().fetch(url, headers)
+        font = self.font_file(url)
+        if font is not None:
+            return super().fetch(font.as_uri(), headers)
         raise ValueError(f"The coaching report loads no outside resources ({url[:60]!r}).")
+
+    def font_file(self, url: str) -> Path | None:
+        """The font file a ``file:`` URL names once decoded and resolved, or None if it names anything else."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query or parts.fragment:
+            return None
+        path = Path(unquote(parts.path)).resolve()
+        return path if path.parent == self._font_dir and path.is_file() else None
 
 
 class _Engine:
