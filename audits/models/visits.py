@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 import uuid
 
@@ -162,6 +163,13 @@ class Visit(models.Model):
     @property
     def flag_codes(self) -> list[str]:
         return [flag["code"] for flag in self.flags]
+
+    @property
+    def released_on(self) -> dt.date | None:
+        """The store's local date of release: all the store side is told of when a reviewer acted."""
+        if self.released_at is None:
+            return None
+        return clock.local_date(self.released_at, self.store.timezone)
 
 
 class VisitSectionScore(models.Model):

@@ -107,7 +107,8 @@ class AmendIn(serializers.Serializer):
 
 
 class DisputeSerializer(serializers.ModelSerializer):
-    """A dispute as its store and the reviewers see it. It names no auditor and no reviewer."""
+    """A dispute as its store sees it. It names no auditor and no reviewer, and the visit only by
+    its opaque reference (a sequential visit id would count the brand's audits)."""
 
     visit_reference = serializers.CharField(source="visit.reference", read_only=True)
     store = serializers.CharField(source="visit.store.code", read_only=True)
@@ -120,7 +121,6 @@ class DisputeSerializer(serializers.ModelSerializer):
         model = Dispute
         fields = [
             "id",
-            "visit",
             "visit_reference",
             "store",
             "item",
@@ -139,8 +139,21 @@ class DisputeSerializer(serializers.ModelSerializer):
         return bool(dispute.photo)
 
 
+class ReviewDisputeSerializer(DisputeSerializer):
+    """A dispute as reviewers and HQ see it: also the visit's id, for the review endpoints."""
+
+    class Meta(DisputeSerializer.Meta):
+        fields = ["id", "visit", *DisputeSerializer.Meta.fields[1:]]
+        read_only_fields = fields
+
+
 class DisputeIn(serializers.Serializer):
-    visit = serializers.IntegerField()
+    visit = serializers.RegexField(
+        r"^V-[0-9A-Za-z]+$",
+        max_length=12,
+        help_text="The released visit's reference (`V-…`), as its visit shows it.",
+        error_messages={"invalid": "Name the visit by its reference (V-…), as the visit shows it."},
+    )
     item = serializers.CharField(max_length=64)
     reason = serializers.CharField(max_length=5000)
     photo = serializers.FileField(required=False, allow_null=True, help_text="Optional evidence: JPEG, PNG, WebP.")

@@ -66,18 +66,24 @@ class AmendmentSerializer(serializers.ModelSerializer):
 
 
 class StoreFacingVisitSerializer(serializers.ModelSerializer):
-    """What store and regional managers may know about a visit: nothing about who made it."""
+    """What store and regional managers may know about a visit: nothing about who made it.
+
+    No review flags (they say where the auditor's phone was), no sequential id (it would count the
+    brand's audit volume: the opaque ``reference`` names a visit instead) and the release as a
+    date in the store's time zone, not the reviewer's working minute.
+    """
 
     store = serializers.CharField(source="store.code")
-    flags = serializers.ListField(source="flag_codes", child=serializers.CharField(), read_only=True)
     store_name = serializers.CharField(source="store.name")
     scorecard = serializers.CharField(source="version.template.name")
     scorecard_version = serializers.IntegerField(source="version_id")
+    released_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The day of release, in the store's time zone."
+    )
 
     class Meta:
         model = Visit
         fields = [
-            "id",
             "reference",
             "store",
             "store_name",
@@ -92,8 +98,7 @@ class StoreFacingVisitSerializer(serializers.ModelSerializer):
             "critical_failed",
             "complaint_score",
             "complaint_passed",
-            "flags",
-            "released_at",
+            "released_on",
         ]
 
 
@@ -123,7 +128,10 @@ class AuditSideVisitSerializer(StoreFacingVisitSerializer):
 
     class Meta(StoreFacingVisitSerializer.Meta):
         fields = [
+            "id",
             *StoreFacingVisitSerializer.Meta.fields,
+            "flags",
+            "released_at",
             "uuid",
             "auditor",
             "assignment",

@@ -13,6 +13,7 @@ from audits.serializers import reviews as rs
 from audits.services import reviews
 from audits.services.visits import AnswerInput, visit_release
 from backend.api.parsers import JSONParser, MultiPartParser
+from backend.api.schema import ShapeByCaller
 from backend.api.viewsets import ScopedViewSetMixin, ServiceViewSetMixin
 from branches import policy
 from branches.permissions import IsReviewer
@@ -87,9 +88,14 @@ class ReviewVisitViewSet(ScopedViewSetMixin, ServiceViewSetMixin, viewsets.ReadO
         )
 
 
+# The store side reads a dispute without the visit's sequential id; reviewers and HQ with it.
+DISPUTES_FOR_CALLER = ShapeByCaller("DisputesForCaller", [rs.ReviewDisputeSerializer, rs.DisputeSerializer], many=True)
+DISPUTE_FOR_CALLER = ShapeByCaller("DisputeForCaller", [rs.ReviewDisputeSerializer, rs.DisputeSerializer])
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Disputes of the stores the caller may see"),
-    retrieve=extend_schema(summary="One dispute and its outcome"),
+    list=extend_schema(summary="Disputes of the stores the caller may see", responses=DISPUTES_FOR_CALLER),
+    retrieve=extend_schema(summary="One dispute and its outcome", responses=DISPUTE_FOR_CALLER),
 )
 class DisputeViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A store's objection to one item of a released visit: its store managers open one within the
@@ -98,6 +104,12 @@ class DisputeViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.CreateModel
     serializer_class = rs.DisputeSerializer
     queryset = Dispute.objects.select_related("visit__store", "item")
     filterset_fields = ["status"]
+
+    def get_serializer_class(self):
+        user = self.request.user
+        if user.is_authenticated and not user.is_store_side:
+            return rs.ReviewDisputeSerializer
+        return rs.DisputeSerializer
 
     def get_parsers(self):
         # Opening a dispute may send a file (the photo): multipart/form-data, the one content type
@@ -115,7 +127,7 @@ class DisputeViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.CreateModel
         responses={
             201: rs.DisputeSerializer,
             200: OpenApiResponse(rs.DisputeSerializer, description="A retry (same `client_key`, same body)."),
-            404: OpenApiResponse(description="No released visit of the caller's stores has this `visit` id."),
+            404: OpenApiResponse(description="No released visit of the caller's stores has this `visit` reference."),
             409: OpenApiResponse(description="This `client_key` was already used with a different body."),
         },
         summary="Dispute an item of a released visit (idempotent by client_key)",
@@ -137,14 +149,14 @@ class DisputeViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.CreateModel
             status_code=status.HTTP_201_CREATED,
         )
 
-    def _visible_visit(self, pk) -> Visit:
+    def _visible_visit(self, reference: str) -> Visit:
         # The visit must be one the caller can see: someone else's is simply not found.
-        visit = Visit.objects.visible_to(self.request.user).filter(pk=pk).first()
+        visit = Visit.objects.visible_to(self.request.user).filter(reference=reference).first()
         if visit is None:
-            raise NotFound({"visit": ["No released visit of your stores has this id."]})
+            raise NotFound({"visit": ["No released visit of your stores has this reference."]})
         return visit
 
-    @extend_schema(request=rs.ResolveIn, responses=rs.DisputeSerializer, summary="Uphold or amend (reviewers)")
+    @extend_schema(request=rs.ResolveIn, responses=rs.ReviewDisputeSerializer, summary="Uphold or amend (reviewers)")
     @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
     def resolve(self, request, pk=None):
         return self.run_service(

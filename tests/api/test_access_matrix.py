@@ -130,8 +130,8 @@ def test_region_list_holds_only_the_regions_the_role_may_see(world, api, persona
 @pytest.mark.parametrize("persona", PERSONAS[1:])
 def test_visit_list_holds_only_the_visits_the_role_may_see(world, api, persona):
     results = _results(api.as_user(world.persona(persona)).get("/api/visits/"))
-    expected = {getattr(world, name).id for name in VISIT_NAMES if name in VISIBLE_VISITS[persona]}
-    assert {row["id"] for row in results} == expected
+    expected = {getattr(world, name).reference for name in VISIT_NAMES if name in VISIBLE_VISITS[persona]}
+    assert {row["reference"] for row in results} == expected
 
 
 VISIT_NAMES = ["released_bund_visit", "pending_bund_visit", "released_wfj_visit"]
@@ -163,11 +163,25 @@ def test_region_detail_is_404_outside_the_roles_scope(world, api, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_visit_detail_is_404_outside_the_roles_scope(world, api, persona):
     for name in VISIT_NAMES:
-        response = api.as_user(world.persona(persona)).get(f"/api/visits/{getattr(world, name).id}/")
+        response = api.as_user(world.persona(persona)).get(f"/api/visits/{getattr(world, name).reference}/")
         if persona == "anonymous":
             assert response.status_code == 401
         else:
             assert response.status_code == (200 if name in VISIBLE_VISITS[persona] else 404), name
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_store_side_cannot_name_a_visit_by_its_sequential_id(world, api, persona):
+    """Numeric ids would count the brand's audit volume; the store side knows references only."""
+    store_side = persona.startswith(("store_manager", "regional_manager"))
+    for name in VISIT_NAMES:
+        response = api.as_user(world.persona(persona)).get(f"/api/visits/{getattr(world, name).id}/")
+        if persona == "anonymous":
+            assert response.status_code == 401
+        elif store_side or name not in VISIBLE_VISITS[persona]:
+            assert response.status_code == 404, name
+        else:
+            assert response.status_code == 200, name
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -307,8 +321,8 @@ def _store_side_urls(world) -> list[str]:
         "/api/scorecards/",
         "/api/scorecard-versions/",
         "/api/visits/",
-        f"/api/visits/{world.released_bund_visit.id}/",
-        f"/api/visits/{world.released_wfj_visit.id}/",
+        f"/api/visits/{world.released_bund_visit.reference}/",
+        f"/api/visits/{world.released_wfj_visit.reference}/",
         f"/api/stores/{world.bund.id}/",
         f"/api/stores/{world.wangfujing.id}/",
         f"/api/scorecard-versions/{world.version.id}/",

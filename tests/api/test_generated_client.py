@@ -402,9 +402,9 @@ def test_a_reviewer_releases_and_a_dispute_is_resolved_by_amendment_with_the_gen
     store_visits = generated.call("visits_list", client=manager)
     assert store_visits.status_code == 200
     (store_visit,) = [visit for visit in store_visits.parsed.results if visit.reference == receipt.reference]
-    assert store_visit.id == queued.id and store_visit.status is m("VisitStatusEnum").RELEASED
+    assert store_visit.status is m("VisitStatusEnum").RELEASED
     dispute_body = m("DisputeInRequest")(
-        visit=store_visit.id,
+        visit=store_visit.reference,
         item="burger_taste",
         reason="The burger was perfect: see the photo.",
         photo=generated.module("types").File(
@@ -416,8 +416,8 @@ def test_a_reviewer_releases_and_a_dispute_is_resolved_by_amendment_with_the_gen
     assert opened.status_code == 201, opened.content
     dispute = opened.parsed
     assert isinstance(dispute, m("Dispute"))
-    assert (dispute.visit, dispute.item, dispute.status) == (
-        store_visit.id,
+    assert (dispute.visit_reference, dispute.item, dispute.status) == (
+        store_visit.reference,
         "burger_taste",
         m("DisputeStatusEnum").OPEN,
     )
@@ -431,14 +431,14 @@ def test_a_reviewer_releases_and_a_dispute_is_resolved_by_amendment_with_the_gen
         body=m("ResolveInRequest")(outcome=m("OutcomeEnum").AMENDED, value=5, note="The photo shows a perfect burger."),
     )
     assert resolved.status_code == 200, resolved.content
-    assert isinstance(resolved.parsed, m("Dispute"))
+    assert isinstance(resolved.parsed, m("ReviewDispute")) and resolved.parsed.visit == queued.id
     assert resolved.parsed.status is m("DisputeStatusEnum").AMENDED
     assert resolved.parsed.resolution_note == "The photo shows a perfect burger."
     assert isinstance(resolved.parsed.resolved_at, dt.datetime)
     assert resolved.parsed.visit_score > score_before
 
     # The store side sees the amended answer and the new score.
-    seen = generated.call("visits_retrieve", client=manager, id=store_visit.id)
+    seen = generated.call("visits_retrieve", client=manager, id=store_visit.reference)
     assert seen.status_code == 200
     assert isinstance(seen.parsed, m("StoreFacingVisitDetail"))
     answers = {answer.key: answer for answer in seen.parsed.answers}

@@ -131,7 +131,7 @@ def test_a_dispute_with_a_photo_is_multipart(world, api, media_in_a_temporary_fo
     Image.new("RGB", (60, 40), (10, 200, 10)).save(photo, "JPEG")
     photo.seek(0)
     photo.name = "evidence.jpg"
-    body = {"visit": world.released_bund_visit.id, "item": "fries_hot", "reason": "See photo", "photo": photo}
+    body = {"visit": world.released_bund_visit.reference, "item": "fries_hot", "reason": "See photo", "photo": photo}
     response = api.as_user(world.store_manager_bund).post("/api/disputes/", body, format="multipart")
     assert response.status_code == 201, response.content
     assert response.json()["has_photo"] is True

@@ -140,7 +140,7 @@ class Ctx:
         return scorecard_services.scorecard_version_create_draft(template=self.world.version.template, by=self.world.hq)
 
     def dispute(self) -> dict:
-        body = {"visit": self.world.released_bund_visit.pk, "item": "fries_hot", "reason": "They were hot."}
+        body = {"visit": self.world.released_bund_visit.reference, "item": "fries_hot", "reason": "They were hot."}
         response = self.client("store_manager_bund").post("/api/disputes/", body, format="json")
         assert response.status_code == 201, response.content
         return response.json()
@@ -365,7 +365,7 @@ OPERATIONS: dict[str, Callable[..., Call]] = {
         "store_manager_bund",
         "post",
         f"{P}disputes/",
-        {"visit": c.world.released_bund_visit.pk, "item": "fries_hot", "reason": "They were hot."},
+        {"visit": c.world.released_bund_visit.reference, "item": "fries_hot", "reason": "They were hot."},
         status=201,
     ),
     "disputes_retrieve": lambda c, m: Call("store_manager_bund", "get", f"{P}disputes/{c.dispute()['id']}/"),
@@ -418,7 +418,7 @@ OPERATIONS: dict[str, Callable[..., Call]] = {
     "scorecard_versions_update": lambda c, m: Call("hq", "put", f"{P}scorecard-versions/{c.draft().pk}/", _content()),
     "scorecard_versions_publish": lambda c, m: Call("hq", "post", f"{P}scorecard-versions/{c.draft().pk}/publish/"),
     "visits_list": lambda c, m: Call("store_manager_bund", "get", f"{P}visits/"),
-    "visits_retrieve": lambda c, m: Call("store_manager_bund", "get", f"{P}visits/{c.world.released_bund_visit.pk}/"),
+    "visits_retrieve": lambda c, m: Call("store_manager_bund", "get", f"{P}visits/{c.world.released_bund_visit.reference}/"),
     # Reports
     "reports_store_trend": lambda c, m: Call("store_manager_bund", "get", f"{P}reports/stores/SH-BUND/trend/"),
     "reports_store_weaknesses": lambda c, m: Call(
@@ -442,7 +442,7 @@ EXTRA: dict[str, Callable[..., Call]] = {
     "visits_retrieve as HQ": lambda c, m: Call("hq", "get", f"{P}visits/{c.world.released_bund_visit.pk}/"),
     "visits_retrieve of an amended visit": lambda c, m: (
         c.dispute() and None,
-        Call("store_manager_bund", "get", f"{P}visits/{c.world.released_bund_visit.pk}/"),
+        Call("store_manager_bund", "get", f"{P}visits/{c.world.released_bund_visit.reference}/"),
     )[1],
     "auditor_visits_create replayed": lambda c, m: Call("auditor_a", "post", f"{P}auditor/visits/", c.submitted()),
     "auditor_visits_create invalid": lambda c, m: Call(

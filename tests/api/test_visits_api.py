@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 
@@ -42,7 +43,7 @@ def test_visit_detail_shows_scores_sections_and_answers(world, api):
             "upsell": factories.audit_services.AnswerInput(not_applicable=True),
         },
     )
-    body = api.as_user(world.store_manager_bund).get(f"/api/visits/{visit.id}/").json()
+    body = api.as_user(world.store_manager_bund).get(f"/api/visits/{visit.reference}/").json()
     # food: (0 + 4 + 1) / 7 = 71.43; service: (1 + 3) / 4 = 100 (upsell N/A); (2 x 71.43 + 100) / 3 = 80.95
     assert body["score"] == 81.0
     assert {s["key"]: s["score"] for s in body["section_scores"]} == {"food": 71.4, "service": 100.0}
@@ -70,7 +71,7 @@ def test_critical_failure_shows_capped_and_uncapped_scores(world, api):
         release_by=world.reviewer,
         answers={"food_safe": False},
     )
-    body = api.as_user(world.regional_manager_east).get(f"/api/visits/{visit.id}/").json()
+    body = api.as_user(world.regional_manager_east).get(f"/api/visits/{visit.reference}/").json()
     assert body["score"] == 0.0
     assert body["score_uncapped"] == 90.5
     assert body["critical_failed"] is True
@@ -89,9 +90,31 @@ def test_audit_side_sees_who_visited(world, api):
 
 @pytest.mark.parametrize("persona", ["store_manager_bund", "regional_manager_east"])
 def test_store_side_visit_has_an_opaque_reference_and_no_auditor_fields(world, api, persona):
-    body = api.as_user(world.persona(persona)).get(f"/api/visits/{world.released_bund_visit.id}/").json()
+    body = api.as_user(world.persona(persona)).get(f"/api/visits/{world.released_bund_visit.reference}/").json()
     assert body["reference"].startswith("V-") and len(body["reference"]) == 10
     assert not {"auditor", "uuid", "checked_in_at", "checked_out_at", "submitted_at"} & set(body)
+
+
+@pytest.mark.parametrize("persona", ["store_manager_bund", "regional_manager_east"])
+def test_the_store_side_reads_no_flags_no_sequential_id_and_only_the_day_of_release(world, api, persona):
+    visit = world.released_bund_visit
+    visit.flags = [{"code": "far_from_store", "detail": "checked in 900 m from the store"}]
+    visit.save(update_fields=["flags"])
+    client = api.as_user(world.persona(persona))
+    detail = client.get(f"/api/visits/{visit.reference}/").json()
+    (row,) = [row for row in client.get("/api/visits/").json()["results"] if row["reference"] == visit.reference]
+    for body in (detail, row):
+        assert not {"id", "flags", "released_at"} & set(body)
+        assert body["released_on"] == clock.local_date(visit.released_at, visit.store.timezone).isoformat()
+        assert "far_from_store" not in json.dumps(body) and "900 m" not in json.dumps(body)
+
+
+def test_the_audit_side_still_reads_flags_ids_and_the_release_instant(world, api):
+    visit = world.released_bund_visit
+    body = api.as_user(world.reviewer).get(f"/api/visits/{visit.id}/").json()
+    assert body["id"] == visit.id and body["reference"] == visit.reference
+    assert "flags" in body and body["released_at"] and body["released_on"]
+    assert api.as_user(world.reviewer).get(f"/api/visits/{visit.reference}/").json()["id"] == visit.id
 
 
 @pytest.mark.parametrize("rows", [1, 8])

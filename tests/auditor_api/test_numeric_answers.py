@@ -138,7 +138,7 @@ def test_an_amendment_to_a_bad_number_is_400_naming_the_item_and_changes_nothing
 def test_a_dispute_amended_to_a_bad_number_is_400_and_stays_open(world, api, value):
     visit = world.released_bund_visit
     opened = api.as_user(world.store_manager_bund).post(
-        "/api/disputes/", {"visit": visit.id, "item": "wait_seconds", "reason": "It was quick"}, format="json"
+        "/api/disputes/", {"visit": visit.reference, "item": "wait_seconds", "reason": "It was quick"}, format="json"
     )
     assert opened.status_code == 201, opened.content
     response = api.as_user(world.reviewer).post(

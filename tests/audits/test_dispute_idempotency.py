@@ -28,7 +28,7 @@ URL = "/api/disputes/"
 
 def _body(world, **overrides) -> dict:
     return {
-        "visit": world.released_bund_visit.id,
+        "visit": world.released_bund_visit.reference,
         "item": "fries_hot",
         "reason": "The fries were fresh",
         "client_key": str(uuid.uuid4()),

@@ -30,7 +30,7 @@ def review(api, world, visit, action, body=None):
 
 def test_a_submitted_visit_is_invisible_to_the_store_until_released(world, api, submitted):
     def as_store():
-        return api.as_user(world.store_manager_bund).get(f"/api/visits/{submitted.id}/")
+        return api.as_user(world.store_manager_bund).get(f"/api/visits/{submitted.reference}/")
 
     assert as_store().status_code == 404
     assert review(api, world, submitted, "start").json()["status"] == "in_review"
@@ -83,7 +83,7 @@ def test_a_rejected_visit_never_counts_and_says_why(world, api, submitted):
     assert response.json()["status"] == "rejected"
     assert response.json()["rejection_reason"] == "Auditor recognised by staff"
     assert review(api, world, submitted, "release").status_code == 400
-    assert api.as_user(world.regional_manager_east).get(f"/api/visits/{submitted.id}/").status_code == 404
+    assert api.as_user(world.regional_manager_east).get(f"/api/visits/{submitted.reference}/").status_code == 404
 
 
 def test_an_amendment_recomputes_the_score_and_keeps_the_original_with_who_when_why(world, api, submitted):
@@ -121,7 +121,7 @@ def test_only_reviewers_and_hq_use_the_review_endpoints(world, api, submitted, p
 
 
 def dispute(api, world, visit, item="fries_hot", reason="The fries were fresh", **extra):
-    body = {"visit": visit.id, "item": item, "reason": reason, **extra}
+    body = {"visit": visit.reference, "item": item, "reason": reason, **extra}
     return api.as_user(world.store_manager_bund).post("/api/disputes/", body, format="json")
 
 
@@ -139,7 +139,7 @@ def test_a_store_manager_disputes_a_reviewer_amends_and_the_store_sees_the_new_s
     assert resolved.json()["status"] == "amended"
     seen = api.as_user(world.store_manager_bund).get(f"/api/disputes/{opened.json()['id']}/").json()
     assert (seen["status"], seen["resolution_note"]) == ("amended", "Agreed, rescored")
-    detail = api.as_user(world.store_manager_bund).get(f"/api/visits/{visit.id}/").json()
+    detail = api.as_user(world.store_manager_bund).get(f"/api/visits/{visit.reference}/").json()
     assert detail["amendments"][0]["dispute"] == opened.json()["id"]
     assert detail["amendments"][0]["score_after"] == detail["score"]
     assert "amended_by" not in detail["amendments"][0]
@@ -185,7 +185,7 @@ def test_a_dispute_may_carry_a_photo_stripped_of_metadata(world, api):
     image.save(raw, "JPEG", exif=exif)
     raw.seek(0)
     raw.name = "evidence.jpg"
-    body = {"visit": world.released_bund_visit.id, "item": "fries_hot", "reason": "See photo", "photo": raw}
+    body = {"visit": world.released_bund_visit.reference, "item": "fries_hot", "reason": "See photo", "photo": raw}
     response = api.as_user(world.store_manager_bund).post("/api/disputes/", body, format="multipart")
     assert response.status_code == 201, response.content
     stored = Dispute.objects.get().photo
@@ -203,7 +203,7 @@ def test_disputes_are_scoped_and_name_nobody(world, api):
 
 
 def test_only_store_managers_open_disputes_and_only_reviewers_settle_them(world, api):
-    body = {"visit": world.released_bund_visit.id, "item": "fries_hot", "reason": "x"}
+    body = {"visit": world.released_bund_visit.reference, "item": "fries_hot", "reason": "x"}
     assert api.as_user(world.regional_manager_east).post("/api/disputes/", body, format="json").status_code == 403
     opened = dispute(api, world, world.released_bund_visit).json()
     settle = {"outcome": "upheld", "note": "no"}
@@ -220,7 +220,7 @@ def test_the_service_refuses_anyone_but_the_stores_own_manager_even_if_a_view_fo
 
 
 def test_the_apis_dispute_refusal_names_the_rule(world, api):
-    body = {"visit": world.released_bund_visit.id, "item": "fries_hot", "reason": "x"}
+    body = {"visit": world.released_bund_visit.reference, "item": "fries_hot", "reason": "x"}
     for outsider in (world.regional_manager_east, world.reviewer, world.hq, world.auditor_a):
         response = api.as_user(outsider).post("/api/disputes/", body, format="json")
         assert (response.status_code, detail(response)) == (403, "Only store managers open disputes.")
