@@ -418,7 +418,9 @@ OPERATIONS: dict[str, Callable[..., Call]] = {
     "scorecard_versions_update": lambda c, m: Call("hq", "put", f"{P}scorecard-versions/{c.draft().pk}/", _content()),
     "scorecard_versions_publish": lambda c, m: Call("hq", "post", f"{P}scorecard-versions/{c.draft().pk}/publish/"),
     "visits_list": lambda c, m: Call("store_manager_bund", "get", f"{P}visits/"),
-    "visits_retrieve": lambda c, m: Call("store_manager_bund", "get", f"{P}visits/{c.world.released_bund_visit.reference}/"),
+    "visits_retrieve": lambda c, m: Call(
+        "store_manager_bund", "get", f"{P}visits/{c.world.released_bund_visit.reference}/"
+    ),
     # Reports
     "reports_store_trend": lambda c, m: Call("store_manager_bund", "get", f"{P}reports/stores/SH-BUND/trend/"),
     "reports_store_weaknesses": lambda c, m: Call(
