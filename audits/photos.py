@@ -45,6 +45,7 @@ import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from django.urls import reverse
 from PIL import Image
 
 MEGABYTE = 1024 * 1024
@@ -418,3 +419,9 @@ def _render_thumbnail(img: Image.Image, transpose: Image.Transpose | None, size:
     buffer = io.BytesIO()
     small.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY, optimize=False, progressive=False)
     return buffer.getvalue()
+
+
+def photo_file_url(photo, *, thumbnail: bool = False) -> str:
+    """Where a photo's image is read: the scoped ``/api/photos/{uuid}/``, never a public media URL."""
+    url = reverse("photo-detail", kwargs={"uuid": photo.uuid})
+    return f"{url}?variant=thumbnail" if thumbnail else url

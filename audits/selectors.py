@@ -17,9 +17,11 @@ from audits.models import (
     AuditorCertification,
     AuditorProfile,
     Visit,
+    VisitPhoto,
     VisitSectionScore,
     Wave,
 )
+from audits.models.photos import PhotoStatus
 from audits.planning import Encounter, PlanAuditor, PlanRequest, PlanScenario, PlanStore
 from branches.models import Role, Store
 
@@ -186,6 +188,13 @@ def _as_date(value) -> dt.date:
 
 def visit_list(*, user) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user).select_related("store", "version__template", "auditor__auditor_profile")
+
+
+def photos_visible_to(*, user) -> QuerySet[VisitPhoto]:
+    """Received evidence photos of the visits the caller may see (store side: released ones only)."""
+    return VisitPhoto.objects.filter(
+        status=PhotoStatus.RECEIVED, visit__in=Visit.objects.visible_to(user).values("pk")
+    ).select_related("visit")
 
 
 def visit_detail_queryset(*, user) -> QuerySet[Visit]:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -31,7 +30,5 @@ urlpatterns = [
     path("api/", include(router.urls)),
 ]
 
-if settings.DEBUG and settings.MEDIA_STORAGE == "local":
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media route: photos and PDFs are read through views that check the caller's scope
+# (``/api/photos/{uuid}/``, ``/api/disputes/{id}/photo/``, ``/api/reports/coaching/{id}/pdf/``).

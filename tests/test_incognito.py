@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -67,6 +68,8 @@ SAMPLES = {
     "dispute-list": lambda w, x: {},
     "dispute-detail": lambda w, x: {"pk": x["dispute"].pk},
     "dispute-resolve": lambda w, x: {"pk": x["dispute"].pk},
+    "dispute-photo": lambda w, x: {"pk": x["dispute"].pk},
+    "photo-detail": lambda w, x: {"uuid": uuid.uuid4()},
     "auditor-assignment-list": lambda w, x: {},
     "auditor-assignment-detail": lambda w, x: {"pk": x["assignment"].pk},
     "auditor-assignment-accept": lambda w, x: {"pk": x["assignment"].pk},

@@ -16,6 +16,7 @@ from audits.models import (
     VisitRevision,
     VisitSectionScore,
 )
+from audits.photos import photo_file_url
 from backend.forms import refusal_messages
 from branches import policy
 
@@ -71,7 +72,9 @@ class VisitPhotoInline(ReadOnlyInline):
         if not photo.thumbnail:
             return "—"
         return format_html(
-            '<a href="{}"><img src="{}" style="max-height:90px"></a>', photo.image.url, photo.thumbnail.url
+            '<a href="{}"><img src="{}" style="max-height:90px"></a>',
+            photo_file_url(photo),
+            photo_file_url(photo, thumbnail=True),
         )
 
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audits.models import Dispute, ReviewComment, VisitPhoto, VisitRevision
+from audits.photos import photo_file_url
 from audits.serializers.visits import AmendmentSerializer, AnswerValueField, AuditSideVisitDetailSerializer
 from backend.idempotency import KEY_HELP
 from scorecards import scoring
@@ -50,11 +51,11 @@ class ReviewPhotoSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_url(self, photo):
-        return photo.image.url if photo.image else None
+        return photo_file_url(photo) if photo.image else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_thumbnail_url(self, photo):
-        return photo.thumbnail.url if photo.thumbnail else None
+        return photo_file_url(photo, thumbnail=True) if photo.thumbnail else None
 
 
 class ReviewVisitSerializer(AuditSideVisitDetailSerializer):

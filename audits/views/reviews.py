@@ -12,6 +12,7 @@ from audits.selectors import visit_list
 from audits.serializers import reviews as rs
 from audits.services import reviews
 from audits.services.visits import AnswerInput, visit_release
+from audits.views.media import IMAGE_RESPONSES, stored_file_response
 from backend.api.parsers import JSONParser, MultiPartParser
 from backend.api.schema import ShapeByCaller
 from backend.api.viewsets import ScopedViewSetMixin, ServiceViewSetMixin
@@ -155,6 +156,16 @@ class DisputeViewSet(ScopedViewSetMixin, ServiceViewSetMixin, mixins.CreateModel
         if visit is None:
             raise NotFound({"visit": ["No released visit of your stores has this reference."]})
         return visit
+
+    @extend_schema(
+        operation_id="disputes_photo",
+        summary="The store's evidence photo for a dispute",
+        responses={**IMAGE_RESPONSES, 404: OpenApiResponse(description="No such dispute, or it has no photo.")},
+    )
+    @action(detail=True, methods=["get"])
+    def photo(self, request, pk=None):
+        dispute = self.get_object()
+        return stored_file_response(dispute.photo, filename=f"dispute-{dispute.pk}.jpg")
 
     @extend_schema(request=rs.ResolveIn, responses=rs.ReviewDisputeSerializer, summary="Uphold or amend (reviewers)")
     @action(detail=True, methods=["post"], permission_classes=[IsReviewer])

@@ -7,6 +7,7 @@ to URLs, and nothing imports them back.
 from rest_framework.routers import DefaultRouter
 
 from auditor_api.views import AuditorAssignmentViewSet, AuditorScorecardVersionViewSet, AuditorVisitViewSet
+from audits.views.media import PhotoFileViewSet
 from audits.views.planning import AssignmentViewSet, WaveViewSet
 from audits.views.reviews import DisputeViewSet, ReviewVisitViewSet
 from audits.views.visits import VisitViewSet
@@ -31,6 +32,7 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("waves", WaveViewSet, basename="wave")
 router.register("review/visits", ReviewVisitViewSet, basename="review-visit")
 router.register("disputes", DisputeViewSet, basename="dispute")
+router.register("photos", PhotoFileViewSet, basename="photo")
 router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 # The auditors' app: only what an auditor may see of their own work.

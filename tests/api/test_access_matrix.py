@@ -51,6 +51,9 @@ ROUTES_COVERED = {
     "dispute-list",
     "dispute-detail",
     "dispute-resolve",
+    # Evidence files: tests/audits/test_media_access.py checks them as every persona.
+    "dispute-photo",
+    "photo-detail",
     "wave-list",
     "wave-detail",
     "wave-preview",

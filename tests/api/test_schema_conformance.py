@@ -241,6 +241,40 @@ def _pdf(c: Ctx, monkeypatch) -> Call:
     return Call("store_manager_bund", "get", f"/api/reports/coaching/{c.coaching_report()['id']}/pdf/")
 
 
+def _photo(c: Ctx, *, dispute: bool = False) -> Call:
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from audits.models import VisitPhoto
+    from audits.models.photos import PhotoStatus
+    from audits.services import reviews
+    from scorecards.models import Item
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
+    visit = c.world.released_bund_visit
+    if dispute:
+        opened = reviews.dispute_open(
+            visit=visit,
+            item_key="fries_hot",
+            reason="See photo",
+            photo=ContentFile(buffer.getvalue(), name="e.jpg"),
+            by=c.world.store_manager_bund,
+        )
+        return Call("store_manager_bund", "get", f"/api/disputes/{opened.pk}/photo/")
+    photo = VisitPhoto(
+        uuid=uuid.uuid4(),
+        visit=visit,
+        item=Item.objects.get(section__version=visit.version, key="fries_hot"),
+        status=PhotoStatus.RECEIVED,
+    )
+    photo.image.save("p.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    return Call("store_manager_bund", "get", f"/api/photos/{photo.uuid}/")
+
+
 def _coaching_create(c: Ctx) -> Call:
     return Call("store_manager_bund", "post", "/api/reports/coaching/", {"store": "SH-BUND"}, status=202)
 
@@ -436,6 +470,8 @@ OPERATIONS: dict[str, Callable[..., Call]] = {
         "store_manager_bund", "get", f"{P}reports/coaching/{c.coaching_report()['id']}/"
     ),
     "reports_coaching_pdf": _pdf,
+    "photos_file": lambda c, m: _photo(c),
+    "disputes_photo": lambda c, m: _photo(c, dispute=True),
 }
 
 # More answers than the happy path: other roles' views of the same operation, and documented errors.
