@@ -1,6 +1,7 @@
 """Admin for visits and disputes (read-only views of the field work)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,6 +16,7 @@ from audits.models import (
     VisitPhoto,
     VisitRevision,
     VisitSectionScore,
+    VisitStatus,
 )
 from backend.forms import refusal_messages
 from branches import policy
@@ -46,7 +48,7 @@ class VisitSectionScoreInline(ReadOnlyInline):
 
 class AnswerInline(ReadOnlyInline):
     model = Answer
-    fields = ("item", "answer", "comment", "earned_points", "possible_points", "failed")
+    fields = ("item", "answer", "comment", "earned_points", "possible_points", "result")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -59,6 +61,13 @@ class AnswerInline(ReadOnlyInline):
         if answer.option_id:
             return answer.option.label
         return answer.value
+
+    @admin.display(description=_("result"))
+    def result(self, answer: Answer):
+        """A failed answer is a red ✗, a passed one a green ✓ (Django's boolean icon would invert it)."""
+        if answer.not_applicable:
+            return "—"
+        return _boolean_icon(not answer.failed)
 
 
 class VisitPhotoInline(ReadOnlyInline):
@@ -207,7 +216,14 @@ class VisitAdmin(admin.ModelAdmin):
     @admin.action(description=_("Release"), permissions=["release"])
     def release(self, request, queryset):
         released = 0
-        for visit in queryset:
+        not_opened = [v.reference for v in queryset if v.status != VisitStatus.IN_REVIEW]
+        if not_opened:
+            self.message_user(
+                request,
+                _("Not released, nobody has opened them for review: %(refs)s") % {"refs": ", ".join(not_opened)},
+                messages.WARNING,
+            )
+        for visit in queryset.filter(status=VisitStatus.IN_REVIEW):
             with refusal_messages(self, request, visit.reference) as refused:
                 audit_services.visit_release(visit=visit, by=request.user)
             released += not refused
