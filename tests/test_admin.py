@@ -266,6 +266,18 @@ def test_a_failed_answer_shows_a_red_cross_not_a_green_tick(hq_client, world):
 
 
 @pytest.mark.django_db
+def test_yes_no_answers_print_as_words_in_the_users_language(hq_client, world):
+    visit = world.released_bund_visit
+    assert visit.answers.filter(value_bool__isnull=False).exists()
+
+    page = hq_client.get(change_url(visit), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    answers = re.findall(r'field-answer">\s*<p>(.*?)</p>', page, re.S)
+    assert answers
+    assert not {"True", "False"} & {a.strip() for a in answers}
+
+
+@pytest.mark.django_db
 def test_adding_a_template_starts_its_first_draft(hq_client):
     response = hq_client.post(
         reverse("admin:scorecards_scorecardtemplate_add"),

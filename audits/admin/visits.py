@@ -20,6 +20,7 @@ from audits.models import (
 )
 from backend.forms import refusal_messages
 from branches import policy
+from scorecards.models.templates import SCALE_LABELS, ItemType
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -60,6 +61,10 @@ class AnswerInline(ReadOnlyInline):
             return _("N/A")
         if answer.option_id:
             return answer.option.label
+        if answer.value_bool is not None:
+            return _("Yes") if answer.value_bool else _("No")
+        if answer.item.type == ItemType.SCALE and answer.value_number is not None:
+            return SCALE_LABELS.get(int(answer.value_number), answer.value)
         return answer.value
 
     @admin.display(description=_("result"))
