@@ -232,17 +232,49 @@ def test_start_a_new_draft_copies_the_published_version(hq_client, root):
 
 
 @pytest.mark.django_db
-def test_visits_are_read_only_and_released_by_action(hq_client, world):
+def test_release_action_releases_only_visits_in_review(hq_client, world):
     visit = world.pending_bund_visit
+    assert visit.status == VisitStatus.SUBMITTED
 
     assert hq_client.get(change_url(visit)).status_code == 200
     assert hq_client.post(change_url(visit), {"status": VisitStatus.REJECTED}).status_code == 403
     response = run_action(hq_client, type(visit), "release", [visit, world.released_bund_visit])
 
     visit.refresh_from_db()
+    assert visit.status == VisitStatus.SUBMITTED  # nobody opened it: not released
+    assert any(visit.reference in message for message in messages_of(response))
+
+    type(visit).objects.filter(pk=visit.pk).update(status=VisitStatus.IN_REVIEW)
+    run_action(hq_client, type(visit), "release", [visit])
+    visit.refresh_from_db()
     assert visit.status == VisitStatus.RELEASED
     assert visit.released_by.username == "root"
-    assert any(world.released_bund_visit.reference in message for message in messages_of(response))
+
+
+@pytest.mark.django_db
+def test_a_failed_answer_shows_a_red_cross_not_a_green_tick(hq_client, world):
+    visit = world.released_bund_visit
+    answers = list(visit.answers.filter(not_applicable=False))
+    assert len(answers) >= 2
+    type(answers[0]).objects.filter(pk=answers[0].pk).update(failed=True)
+    type(answers[0]).objects.filter(pk__in=[a.pk for a in answers[1:]]).update(failed=False)
+
+    page = hq_client.get(change_url(visit)).content.decode()
+    results = re.findall(r'field-result">.*?<img src="[^"]*icon-(yes|no)\.svg', page, re.S)
+    assert results.count("no") == 1
+    assert results.count("yes") == len(answers) - 1
+
+
+@pytest.mark.django_db
+def test_yes_no_answers_print_as_words_in_the_users_language(hq_client, world):
+    visit = world.released_bund_visit
+    assert visit.answers.filter(value_bool__isnull=False).exists()
+
+    page = hq_client.get(change_url(visit), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    answers = re.findall(r'field-answer">\s*<p>(.*?)</p>', page, re.S)
+    assert answers
+    assert not {"True", "False"} & {a.strip() for a in answers}
 
 
 @pytest.mark.django_db

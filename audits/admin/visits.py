@@ -1,6 +1,7 @@
 """Admin for visits and disputes (read-only views of the field work)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,10 +16,12 @@ from audits.models import (
     VisitPhoto,
     VisitRevision,
     VisitSectionScore,
+    VisitStatus,
 )
 from audits.photos import photo_file_url
 from backend.forms import refusal_messages
 from branches import policy
+from scorecards.models.templates import SCALE_LABELS, ItemType
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -47,7 +50,7 @@ class VisitSectionScoreInline(ReadOnlyInline):
 
 class AnswerInline(ReadOnlyInline):
     model = Answer
-    fields = ("item", "answer", "comment", "earned_points", "possible_points", "failed")
+    fields = ("item", "answer", "comment", "earned_points", "possible_points", "result")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -59,7 +62,18 @@ class AnswerInline(ReadOnlyInline):
             return _("N/A")
         if answer.option_id:
             return answer.option.label
+        if answer.value_bool is not None:
+            return _("Yes") if answer.value_bool else _("No")
+        if answer.item.type == ItemType.SCALE and answer.value_number is not None:
+            return SCALE_LABELS.get(int(answer.value_number), answer.value)
         return answer.value
+
+    @admin.display(description=_("result"))
+    def result(self, answer: Answer):
+        """A failed answer is a red ✗, a passed one a green ✓ (Django's boolean icon would invert it)."""
+        if answer.not_applicable:
+            return "—"
+        return _boolean_icon(not answer.failed)
 
 
 class VisitPhotoInline(ReadOnlyInline):
@@ -210,7 +224,14 @@ class VisitAdmin(admin.ModelAdmin):
     @admin.action(description=_("Release"), permissions=["release"])
     def release(self, request, queryset):
         released = 0
-        for visit in queryset:
+        not_opened = [v.reference for v in queryset if v.status != VisitStatus.IN_REVIEW]
+        if not_opened:
+            self.message_user(
+                request,
+                _("Not released, nobody has opened them for review: %(refs)s") % {"refs": ", ".join(not_opened)},
+                messages.WARNING,
+            )
+        for visit in queryset.filter(status=VisitStatus.IN_REVIEW):
             with refusal_messages(self, request, visit.reference) as refused:
                 audit_services.visit_release(visit=visit, by=request.user)
             released += not refused
