@@ -13,15 +13,12 @@ import datetime as dt
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from audits.models import AnswerAmendment, Dispute, DisputeStatus, VisitSectionScore, VisitStatus
-from audits.models.visits import VisitFlag
 from audits.services.reviews import dispute_window
 from backend import clock
 from branches.models import Region, Store
 from reports.expressions import as_float
 from reports.selectors import Period, released_visits
 from scorecards.models import Item, ScorecardTemplate, ScorecardVersion, VersionStatus
-
-FLAG_LABELS = dict(VisitFlag.choices)
 
 
 def scorecard_versions(template_id: int):
@@ -112,7 +109,6 @@ def store_visits(*, user, store: Store, period: Period, template_id: int, now: d
             "score",
             "critical_failed",
             "complaint_passed",
-            "flags",
             "released_at",
             "version_id",
             "amended",
@@ -121,8 +117,6 @@ def store_visits(*, user, store: Store, period: Period, template_id: int, now: d
     )
     visits = []
     for row in rows:
-        flags = row.pop("flags") or []
-        row["flags"] = [FLAG_LABELS.get(flag.get("code"), flag.get("code")) for flag in flags if isinstance(flag, dict)]
         row["disputable"] = row["released_at"] is not None and row["released_at"] >= opens_after
         row["dispute_until"] = row["released_at"] + dispute_window() if row["released_at"] else None
         visits.append(row)

@@ -50,6 +50,18 @@ def test_visits_show_date_daypart_score_and_flags_but_nothing_about_the_auditor(
         assert secret not in html
 
 
+def test_the_store_page_shows_no_review_flag_of_a_visit(dataset, browser):
+    """A flag such as "checked in far from the store" tells staff where the auditor's phone was."""
+    from audits.models import Visit, VisitFlag
+
+    visit = dataset.bund_visits[1]
+    Visit.objects.filter(pk=visit.pk).update(
+        flags=[{"code": VisitFlag.FAR_FROM_STORE, "detail": "Checked in 900 m from the store."}]
+    )
+    html = browser.as_user(dataset.world.store_manager_bund).get(f"{URL}?{PERIOD}").content.decode()
+    assert str(VisitFlag.FAR_FROM_STORE.label) not in html and "900 m" not in html
+
+
 def test_sections_are_compared_with_the_region(dataset, browser):
     html = browser.as_user(dataset.world.store_manager_bund).get(f"{URL}?{PERIOD}").content.decode()
     table = text_of(between(html, '<table class="data" id="sections-table"', "</table>"))
